@@ -1,0 +1,46 @@
+# Two commands do the whole set-up on a fresh machine: `make serve` and `make test`.
+# torch must arrive as the 2.13.0 CPU build: constraints.txt pins it (and everything tested),
+# so pip never resolves an unpinned torch, which would pull several GB of CUDA packages.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Keep every cache and config out of the home directory.
+CACHE := $(CURDIR)/.cache
+export MPLCONFIGDIR := $(CACHE)/matplotlib
+export IPYTHONDIR := $(CACHE)/ipython
+export XDG_CACHE_HOME := $(CACHE)
+export XDG_CONFIG_HOME := $(CACHE)/config
+export PIP_CACHE_DIR := $(CACHE)/pip
+export TORCH_HOME := $(CACHE)/torch
+export MYPY_CACHE_DIR := $(CACHE)/mypy
+export RUFF_CACHE_DIR := $(CACHE)/ruff
+
+.PHONY: install test lint serve build clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,docs]'
+	touch $@
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint
+	$(PY) -m pytest
+
+build: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+clean:
+	rm -rf $(VENV) $(CACHE) site
