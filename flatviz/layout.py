@@ -1,0 +1,116 @@
+"""A strided layout: shape, element strides and storage offset, in pure Python.
+
+This is the model every other part of flatviz reads. It imports neither torch nor
+matplotlib, so the flatten rule can be reasoned about (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+def _ints(name: str, values: Iterable[object]) -> tuple[int, ...]:
+    """Turn ``values`` into a tuple of ints, refusing bools, floats and strings."""
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not hasattr(v, "__index__"):
+            raise TypeError(f"{name} must hold integers, got {v!r} of type {type(v).__name__}")
+        out.append(operator.index(v))
+    return tuple(out)
+
+
+@dataclass(frozen=True, init=False)
+class Layout:
+    """Where each element of a strided tensor lives in its storage.
+
+    Element ``(i0, i1, ...)`` is read from storage index
+    ``offset + i0 * stride[0] + i1 * stride[1] + ...``; strides count elements, not bytes.
+
+    >>> Layout((2, 3), (3, 1)).offset_of((1, 2))
+    5
+    """
+
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    offset: int = 0
+
+    def __init__(self, shape: Sequence[int], stride: Sequence[int], offset: int = 0) -> None:
+        shape_t = _ints("shape", shape)
+        stride_t = _ints("stride", stride)
+        (offset_i,) = _ints("offset", (offset,))
+        if len(shape_t) != len(stride_t):
+            raise ValueError(
+                f"shape {shape_t} has {len(shape_t)} dims but stride {stride_t} has {len(stride_t)}"
+            )
+        if any(s < 0 for s in shape_t):
+            raise ValueError(f"shape {shape_t} has a negative size")
+        if offset_i < 0:
+            raise ValueError(f"offset must be >= 0, got {offset_i}")
+        object.__setattr__(self, "shape", shape_t)
+        object.__setattr__(self, "stride", stride_t)
+        object.__setattr__(self, "offset", offset_i)
+
+    @property
+    def ndim(self) -> int:
+        """Number of dims."""
+        return len(self.shape)
+
+    @property
+    def numel(self) -> int:
+        """Number of elements (the product of the shape; 1 for 0-d)."""
+        return math.prod(self.shape)
+
+    def is_contiguous(self) -> bool:
+        """torch's rule: row-major with no gaps, ignoring the strides of size-1 dims."""
+        if self.numel == 0:
+            return True
+        expected = 1
+        for size, stride in zip(reversed(self.shape), reversed(self.stride), strict=True):
+            if size != 1:
+                if stride != expected:
+                    return False
+                expected *= size
+        return True
+
+    def offset_of(self, index: Sequence[int]) -> int:
+        """Storage index of the element at ``index`` (one int per dim)."""
+        if len(index) != self.ndim:
+            raise IndexError(f"index {tuple(index)} has {len(index)} entries for {self.ndim} dims")
+        for i, size in zip(index, self.shape, strict=True):
+            if not 0 <= i < size:
+                raise IndexError(f"index {tuple(index)} is out of range for shape {self.shape}")
+        return self.offset + sum(i * s for i, s in zip(index, self.stride, strict=True))
+
+    def unravel(self, flat: int) -> tuple[int, ...]:
+        """The multi-index of the ``flat``-th element in row-major order."""
+        if not 0 <= flat < self.numel:
+            raise IndexError(f"flat index {flat} is out of range for {self.numel} elements")
+        index = []
+        for size in reversed(self.shape):
+            flat, i = divmod(flat, size)
+            index.append(i)
+        return tuple(reversed(index))
+
+    def offsets(self) -> npt.NDArray[np.int64]:
+        """Storage index of every element in row-major order, as a 1-d int64 numpy array.
+
+        Built by broadcasting one ``arange * stride`` per dim, so it costs numpy time per
+        element, not Python time.
+        """
+        import numpy as np
+
+        total = np.array(self.offset, dtype=np.int64)
+        for size, stride in zip(self.shape, self.stride, strict=True):
+            total = np.add.outer(total, np.arange(size, dtype=np.int64) * stride)
+        return total.reshape(-1)
+
+    def __str__(self) -> str:
+        return f"shape {self.shape}, stride {self.stride}, offset {self.offset}"
