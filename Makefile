@@ -17,6 +17,8 @@ export PIP_CACHE_DIR := $(CACHE)/pip
 export TORCH_HOME := $(CACHE)/torch
 export MYPY_CACHE_DIR := $(CACHE)/mypy
 export RUFF_CACHE_DIR := $(CACHE)/ruff
+# Material prints an end-of-life banner on every build; the stack is chosen on purpose.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install test lint serve build clean
 
