@@ -1,0 +1,211 @@
+"""Sybil parsers that run every fenced block of the Markdown docs and assert what it prints.
+
+Sybil's stock Markdown parser only collects fences whose info string is exactly ``python`` and
+silently ignores the rest; here every fence is lexed, and any fence that cannot be run fails.
+"""
+
+import contextlib
+import io
+import re
+import sys
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sybil import Document, Example, Lexeme, Region, Sybil
+from sybil.evaluators.doctest import DocTestEvaluator
+from sybil.evaluators.python import pad
+from sybil.parsers.abstract.doctest import DocTestStringParser
+from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
+from sybil.parsers.rest import DocTestParser
+
+PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "pycon"})
+OUTPUT_LANGUAGE = "output"
+SKIP_FORBIDDEN = "skip directives are not allowed: every block runs"
+NON_CODE_LANGUAGES = frozenset(
+    {"text", "txt", OUTPUT_LANGUAGE, "console", "yaml", "yml", "toml", "json", "ini"}
+    | {"markdown", "md"}
+)
+
+_FENCES = RawFencedCodeBlockLexer(info_pattern=re.compile(r"(?P<info>[^\n]*)(?:\n|\Z)"))
+_SKIPS = DirectiveInHTMLCommentLexer(directive=r"skip(?![\w-])")
+_BLANK = re.compile(r"[\s>]*")
+_GLOB_TOKENS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+
+
+def parse_info(info: str) -> tuple[str, str]:
+    """Split a fence info string (``py title="x.py"``, ``{.python}``) into language, attributes."""
+    info = info.strip()
+    if info.startswith("{") and info.endswith("}"):
+        info = info[1:-1].strip().removeprefix(".")
+    words = info.split(maxsplit=1)
+    if not words:
+        return "", ""
+    return words[0].lower(), words[1] if len(words) > 1 else ""
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A Python code block and the content of the ``output`` fence asserting its stdout, if any."""
+
+    source: Lexeme
+    expected: str | None
+
+
+def _normalise(text: str) -> str:
+    """Drop trailing whitespace on each line and trailing newlines, which editors do not keep."""
+    return "\n".join(line.rstrip() for line in text.splitlines()).rstrip("\n")
+
+
+def run_code_block(example: Example) -> str | None:
+    """Execute a code block in the page namespace; fail if its stdout is not what is asserted."""
+    __tracebackhide__ = True
+    block: CodeBlock = example.parsed
+    source = pad(block.source, example.line + block.source.line_offset)
+    code = compile(source, example.path, "exec", dont_inherit=True)
+    stdout = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout):
+            exec(code, example.namespace)
+    except BaseException:
+        sys.stdout.write(stdout.getvalue())
+        raise
+    finally:
+        example.namespace.pop("__builtins__", None)
+    got = _normalise(stdout.getvalue())
+    if block.expected is None:
+        if stdout.getvalue():
+            return f"printed output is not asserted: add an ```output block\nprinted:\n{got}"
+        return None
+    expected = _normalise(block.expected)
+    if got != expected:
+        return (
+            f"printed output differs from the ```output block\nexpected:\n{expected}\ngot:\n{got}"
+        )
+    return None
+
+
+def _report(example: Example) -> str:
+    """Fail with the message the parser stored, so pytest reports the problem at its line."""
+    return str(example.parsed)
+
+
+def _failure(document: Document, region: Region, problem: str) -> Region:
+    """A region that always fails, naming the file and line of the offending fence or comment."""
+    line = document.text.count("\n", 0, region.start) + 1
+    return Region(region.start, region.end, f"{document.path}:{line}: {problem}", _report)
+
+
+def _document_position(text: str, base: int, source: str, index: int) -> int:
+    """Map an index in a fence's dedented source to the document, where lines are indented."""
+    line_start = base
+    for _ in range(source.count("\n", 0, index)):
+        line_start = text.index("\n", line_start) + 1
+    line_end = text.find("\n", line_start)
+    text_line_length = (len(text) if line_end < 0 else line_end) - line_start
+    source_line_start = source.rfind("\n", 0, index) + 1
+    source_line = source[source_line_start:].partition("\n")[0]
+    return line_start + text_line_length - len(source_line) + index - source_line_start
+
+
+def _language(region: Region) -> str | None:
+    """The language of a lexed fence, or None for a lexed HTML-comment directive."""
+    return parse_info(region.lexemes["info"])[0] if "info" in region.lexemes else None
+
+
+class MarkdownFenceParser:
+    """A Sybil parser turning every fence and skip directive of a Markdown page into an example.
+
+    Python fences run (doctests via Sybil's doctest machinery, code blocks with stdout checked
+    against a following ``output`` fence); non-code fences are ignored; anything else fails.
+    """
+
+    def __init__(self, doctest_optionflags: int = 0) -> None:
+        self.doctests = DocTestStringParser(DocTestEvaluator(doctest_optionflags))
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        lexed = sorted([*_FENCES(document), *_SKIPS(document)], key=lambda region: region.start)
+        regions: list[Region] = []
+        for region in lexed:
+            if not regions or region.start >= regions[-1].end:
+                regions.append(region)
+        claimed: Region | None = None
+        for index, region in enumerate(regions):
+            language = _language(region)
+            if language is None:
+                yield _failure(document, region, SKIP_FORBIDDEN)
+            elif language in PYTHON_LANGUAGES:
+                following = regions[index + 1] if index + 1 < len(regions) else None
+                claimed = yield from self._python(document, region, following)
+            elif language == OUTPUT_LANGUAGE and region is not claimed:
+                problem = "```output fence does not directly follow a Python code block"
+                yield _failure(document, region, problem)
+            elif language not in NON_CODE_LANGUAGES:
+                problem = (
+                    f"fence language {language!r} is run by no parser"
+                    " and is not in NON_CODE_LANGUAGES"
+                )
+                yield _failure(document, region, problem)
+
+    def _python(
+        self, document: Document, fence: Region, following: Region | None
+    ) -> Generator[Region, None, Region | None]:
+        """Yield the doctest or code-block examples of a Python fence; return any output fence."""
+        source: Lexeme = fence.lexemes["source"]
+        if source.lstrip().startswith(">>>"):
+            base = fence.start + source.offset
+            for region in self.doctests(source, document.path):
+                region.start = _document_position(document.text, base, source, region.start)
+                region.end = min(
+                    _document_position(document.text, base, source, region.end), fence.end
+                )
+                yield region
+            return None
+        if _language(fence) == "pycon":
+            yield _failure(document, fence, "pycon fence is not a doctest: start it with >>>")
+            return None
+        output = None
+        if (
+            following is not None
+            and _language(following) == OUTPUT_LANGUAGE
+            and _BLANK.fullmatch(document.text, fence.end, following.start)
+        ):
+            output = following
+        expected = None if output is None else str(output.lexemes["source"])
+        yield Region(fence.start, fence.end, CodeBlock(source, expected), run_code_block)
+        return output
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Compile a glob where ``*`` stays within a directory and ``**/`` spans any number."""
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern)
+    return re.compile("".join(_GLOB_TOKENS.get(part, re.escape(part)) for part in parts))
+
+
+class GlobSybil(Sybil):
+    """A Sybil matching whole root-relative paths against globs with a recursive ``**``.
+
+    Sybil's own matching uses PurePath.match, where ``docs/**/*.md`` misses ``docs/index.md``.
+    """
+
+    def should_parse(self, path: Path) -> bool:
+        """Parse files whose root-relative path matches a pattern and no exclude."""
+        try:
+            relative = path.relative_to(self.path).as_posix()
+        except ValueError:
+            return False
+        return any(_glob(p).fullmatch(relative) for p in self.patterns) and not any(
+            _glob(p).fullmatch(relative) for p in self.excludes
+        )
+
+
+def markdown_sybil(path: str, patterns: Sequence[str]) -> Sybil:
+    """The Sybil running every fence of the Markdown files matching ``patterns`` under ``path``."""
+    root = str(Path(path).absolute())
+    return GlobSybil(parsers=[MarkdownFenceParser()], patterns=patterns, path=root, name="docs")
+
+
+def docstring_sybil(path: str, patterns: Sequence[str]) -> Sybil:
+    """The Sybil running the ``>>>`` doctests in docstrings of the files matching ``patterns``."""
+    root = str(Path(path).absolute())
+    return GlobSybil(parsers=[DocTestParser()], patterns=patterns, path=root, name="docstrings")
