@@ -6,8 +6,11 @@ lowest address of the buffer that owns the data, so every element's index stays 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
+from flatviz.labels import format_value
 from flatviz.layout import Layout
 
 
@@ -36,3 +39,15 @@ def layout_from_array(a: np.ndarray) -> Layout:
     if gap % item:
         raise ValueError(f"array data starts {gap} bytes into its buffer, not a whole element")
     return Layout(a.shape, strides, gap // item)
+
+
+def value_labeler(a: np.ndarray) -> Callable[[Sequence[tuple[int, ...]]], list[str]]:
+    """Reads the labels of just the elements asked for, with torch's cell formatting."""
+
+    def labels(indices: Sequence[tuple[int, ...]]) -> list[str]:
+        if a.ndim == 0:
+            return [format_value(a.item())] * len(indices)
+        picked = a[tuple(np.array(indices, dtype=np.intp).reshape(-1, a.ndim).T)]
+        return [format_value(v) for v in picked.tolist()]
+
+    return labels

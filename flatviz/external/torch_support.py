@@ -6,8 +6,11 @@ not depend on the number of elements.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import torch
 
+from flatviz.labels import format_value
 from flatviz.layout import Layout
 
 
@@ -29,3 +32,25 @@ def layout_from_tensor(t: torch.Tensor) -> Layout:
             f"qscheme {t.qscheme()})"
         )
     return Layout(tuple(t.shape), t.stride(), int(t.storage_offset()))
+
+
+def value_labeler(t: torch.Tensor) -> Callable[[Sequence[tuple[int, ...]]], list[str]] | None:
+    """Reads the labels of just the elements asked for (one gather, whatever numel is);
+    None for meta tensors, which have no values."""
+    if t.device.type == "meta":
+        return None
+
+    def labels(indices: Sequence[tuple[int, ...]]) -> list[str]:
+        if not indices:
+            return []
+        if t.dim() == 0:
+            return [format_value(t.item())] * len(indices)
+        columns = torch.tensor(indices, dtype=torch.long, device=t.device).T
+        return [format_value(v) for v in t.detach()[tuple(columns)].tolist()]
+
+    return labels
+
+
+def storage_elements(t: torch.Tensor) -> int:
+    """Size of the tensor's storage, in elements of its dtype."""
+    return int(t.untyped_storage().nbytes()) // t.element_size()
