@@ -1,0 +1,5 @@
+"""``python -m flatviz``: the same command as the ``flatviz`` console script."""
+
+from flatviz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""The ``flatviz`` command: explain or draw the flatten of a tensor expression.
+
+Bad input of any kind ends with exit status 2 and one ``flatviz: error: ...`` line on
+stderr, and never leaves a file behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from flatviz.explain import explain
+from flatviz.expr import evaluate
+from flatviz.palette import THEMES
+
+EPILOG = """\
+expressions:
+  arange(*shape) makes a tensor whose values are 0, 1, 2, ...; empty(*shape) makes a
+  meta tensor (no memory, any size). Chain view operations onto either:
+  transpose permute t mT T narrow select unsqueeze squeeze expand as_strided unfold
+  diagonal view reshape flatten contiguous(memory_format=channels_last), and indexing
+  with ints, slices and steps, None and ...
+
+examples:
+  flatviz 'arange(2, 3, 4).transpose(1, 2)' --start-dim 1
+  flatviz 'arange(2, 3, 4).transpose(1, 2)' --start-dim 1 -o out.svg
+  flatviz 'empty(32, 3, 224, 224).contiguous(memory_format=channels_last)' -s 1 -o cl.png
+
+exit status: 0 on success, 2 on bad input (one 'flatviz: error:' line on stderr)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one error line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and exit with status 2."""
+    print(f"flatviz: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="flatviz",
+        description="Explain or draw what torch.flatten does to a tensor's memory.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("expression", help="a tensor expression, e.g. 'arange(2, 3, 4).t()'")
+    parser.add_argument("-s", "--start-dim", type=_int, default=0, help="default: 0")
+    parser.add_argument("-e", "--end-dim", type=_int, default=-1, help="default: -1")
+    parser.add_argument(
+        "-o", "--output", metavar="PATH",
+        help="write the diagram here (.svg, .png or .pdf); without it, print the text plan",
+    )  # fmt: skip
+    parser.add_argument("--theme", choices=sorted(THEMES), default="light")
+    parser.add_argument(
+        "--edge-items", type=_int, default=2, metavar="N",
+        help="cells kept at each end of an elided dim (default: 2)",
+    )  # fmt: skip
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status (errors exit through :func:`fail`)."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.output is not None:
+            from flatviz.files import format_of
+
+            format_of(args.output)
+        tensor = evaluate(args.expression)
+        plan = explain(tensor, args.start_dim, args.end_dim)
+        if args.output is None:
+            print(plan)
+            return 0
+        from flatviz.draw import draw
+        from flatviz.files import save
+
+        fig = draw(
+            tensor, args.start_dim, args.end_dim, theme=args.theme, edge_items=args.edge_items
+        )
+        save(fig, args.output)
+    except (ValueError, IndexError, TypeError) as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"cannot write {args.output!r}: {err.strerror or err}")
+    return 0

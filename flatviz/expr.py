@@ -1,0 +1,203 @@
+"""Tensor expressions for the command line, parsed with ``ast`` against a whitelist.
+
+``arange(2, 3, 4).transpose(1, 2)[:, ::2]`` builds a tensor without ``eval``: only the
+constructors, view-making methods and literals listed here are accepted, and the memory
+an expression may allocate is capped, so any string a user types is safe to run.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+#: Most bytes an expression may allocate (``empty`` makes meta tensors, which cost nothing).
+MAX_BYTES = 100 * 2**20
+#: Longest expression accepted, in characters.
+MAX_LENGTH = 2000
+
+#: Methods that return views (or, for the copying ones, at most one copy of the input).
+METHODS = frozenset(
+    {
+        "as_strided", "contiguous", "diagonal", "expand", "flatten", "narrow", "permute",
+        "reshape", "select", "squeeze", "t", "transpose", "unfold", "unsqueeze", "view",
+    }
+)  # fmt: skip
+#: Methods that may allocate a copy as large as their input.
+COPYING = frozenset({"contiguous", "flatten", "reshape"})
+#: Attributes read without a call.
+PROPERTIES = frozenset({"T", "mT"})
+#: Names an argument may use.
+NAMES: dict[str, Any] = {
+    "channels_last": torch.channels_last,
+    "channels_last_3d": torch.channels_last_3d,
+    "contiguous_format": torch.contiguous_format,
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that is not in the language, or that torch rejects."""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, so an error message stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _describe(node: ast.AST) -> str:
+    return _short(ast.unparse(node)) if isinstance(node, ast.expr) else type(node).__name__
+
+
+class _Evaluator:
+    def __init__(self) -> None:
+        self.allocated = 0
+
+    def allocate(self, nbytes: int, what: str) -> None:
+        self.allocated += nbytes
+        if self.allocated > MAX_BYTES:
+            raise ExpressionError(
+                f"{what} would allocate {self.allocated / 2**20:.0f} MB in all; expressions "
+                f"may allocate at most {MAX_BYTES // 2**20} MB (empty(...) makes a meta "
+                f"tensor of any size for free)"
+            )
+
+    def tensor(self, node: ast.expr) -> torch.Tensor:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.construct(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            receiver = self.tensor(node.func.value)
+            return self.method(receiver, node)
+        if isinstance(node, ast.Attribute):
+            self.check_attribute(node.attr, PROPERTIES)
+            return self.torch_call(
+                f".{node.attr}", lambda: getattr(self.tensor(node.value), node.attr)
+            )
+        if isinstance(node, ast.Subscript):
+            receiver = self.tensor(node.value)
+            index = self.index(node.slice)
+            return self.torch_call("indexing", lambda: receiver[index])
+        if isinstance(node, ast.Name):
+            raise ExpressionError(
+                f"name {node.id!r} is not a tensor: start with arange(...) or empty(...)"
+            )
+        raise ExpressionError(f"{_describe(node)!r} is not allowed: expected a tensor expression")
+
+    def construct(self, node: ast.Call) -> torch.Tensor:
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        if name not in ("arange", "empty"):
+            raise ExpressionError(
+                f"unknown function {name!r}: a tensor starts with arange(...) or empty(...)"
+            )
+        if node.keywords:
+            raise ExpressionError(f"{name}() takes sizes only, no keyword arguments")
+        args = [self.value(a) for a in node.args]
+        shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else tuple(args)
+        if not all(isinstance(s, int) for s in shape):
+            raise ExpressionError(f"{name}() takes integer sizes, got {_describe(node)!r}")
+        if any(s < 0 for s in shape):
+            raise ExpressionError(f"{name}() sizes must be >= 0, got {shape}")
+        if name == "empty":
+            return self.torch_call("empty", lambda: torch.empty(shape, device="meta"))
+        self.allocate(math.prod(shape) * 8, f"arange{shape}")
+        return self.torch_call("arange", lambda: torch.arange(math.prod(shape)).reshape(shape))
+
+    def method(self, receiver: torch.Tensor, node: ast.Call) -> torch.Tensor:
+        assert isinstance(node.func, ast.Attribute)
+        name = node.func.attr
+        self.check_attribute(name, METHODS)
+        args = [self.value(a) for a in node.args]
+        kwargs = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise ExpressionError(f"**kwargs are not allowed in .{name}()")
+            kwargs[keyword.arg] = self.value(keyword.value)
+        if name in COPYING and receiver.device.type != "meta":
+            self.allocate(receiver.numel() * receiver.element_size(), f".{name}()")
+        return self.torch_call(f".{name}()", lambda: getattr(receiver, name)(*args, **kwargs))
+
+    def check_attribute(self, name: str, allowed: frozenset[str]) -> None:
+        if name.startswith("_"):
+            raise ExpressionError(f"attribute {name!r} is not allowed")
+        if name not in allowed:
+            options = ", ".join(sorted(METHODS | PROPERTIES))
+            raise ExpressionError(f"{name!r} is not allowed here; the language has: {options}")
+
+    def value(self, node: ast.expr) -> Any:
+        """An argument: an int, a tuple or list of them, None, or a memory format name."""
+        if isinstance(node, ast.Constant) and (node.value is None or type(node.value) is int):
+            return node.value
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int
+        ):
+            return -node.operand.value
+        if isinstance(node, ast.Tuple | ast.List):
+            return tuple(self.value(e) for e in node.elts)
+        if isinstance(node, ast.Name):
+            if node.id in NAMES:
+                return NAMES[node.id]
+            raise ExpressionError(
+                f"unknown name {node.id!r}: arguments are integers or one of {sorted(NAMES)}"
+            )
+        raise ExpressionError(
+            f"argument {_describe(node)!r} is not allowed: use integers, tuples of them, "
+            f"None or {', '.join(sorted(NAMES))}"
+        )
+
+    def index(self, node: ast.expr) -> Any:
+        """An index: ints, slices with steps, None and ``...``, possibly in a tuple."""
+        if isinstance(node, ast.Tuple):
+            return tuple(self.index(e) for e in node.elts)
+        if isinstance(node, ast.Slice):
+            parts = (node.lower, node.upper, node.step)
+            bounds = [None if p is None else self.value(p) for p in parts]
+            if not all(b is None or isinstance(b, int) for b in bounds):
+                raise ExpressionError(f"slice {_describe(node)!r} must have integer bounds")
+            return slice(*bounds)
+        if isinstance(node, ast.Constant) and node.value is Ellipsis:
+            return Ellipsis
+        item = self.value(node)
+        if item is not None and not isinstance(item, int):
+            raise ExpressionError(f"index {_describe(node)!r} is not an int, slice, None or ...")
+        return item
+
+    def torch_call(self, what: str, call: Callable[[], Any]) -> torch.Tensor:
+        """Run one torch operation, turning torch's errors into one-line ExpressionErrors."""
+        try:
+            result = call()
+        except (RuntimeError, TypeError, ValueError, IndexError) as err:
+            if isinstance(err, ExpressionError):
+                raise
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise ExpressionError(f"torch rejected {what}: {first}") from None
+        if not isinstance(result, torch.Tensor):
+            raise ExpressionError(f"{what} did not give a tensor")
+        return result
+
+
+def evaluate(text: str) -> torch.Tensor:
+    """The tensor that ``text`` describes, e.g. ``"arange(2, 3, 4).transpose(1, 2)"``.
+
+    >>> evaluate("arange(2, 3, 4).transpose(1, 2)").stride()
+    (12, 1, 4)
+    >>> evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)").device
+    device(type='meta')
+    """
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is {len(text)} characters long; at most {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(f"invalid syntax in {_short(text)!r}: {err.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"expression {_short(text)!r} is too deeply nested") from None
+    try:
+        return _Evaluator().tensor(tree.body)
+    except RecursionError:
+        raise ExpressionError(f"expression {_short(text)!r} is too deeply nested") from None
