@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from sybil import Document, Example, Lexeme, Region, Sybil
@@ -44,12 +45,55 @@ def parse_info(info: str) -> tuple[str, str]:
     return words[0].lower(), words[1] if len(words) > 1 else ""
 
 
+#: markdown-exec runs a fence at build time unless its exec option is one of these.
+_EXEC_OFF = frozenset({"", "0", "false", "no", "off"})
+_OPTION = re.compile(r'(\w+)="([^"]*)"')
+
+
+def build_executed(attributes: str) -> tuple[bool, bool]:
+    """Whether markdown-exec runs this fence at build (``exec="on"``), and whether its output
+    is HTML (``html="true"``) rather than Markdown."""
+    options = dict(_OPTION.findall(attributes))
+    executed = options.get("exec", "").lower() not in _EXEC_OFF
+    return executed, options.get("html", "").lower() not in _EXEC_OFF
+
+
 @dataclass(frozen=True)
 class CodeBlock:
-    """A Python code block and the content of the ``output`` fence asserting its stdout, if any."""
+    """A Python code block and what asserts its stdout: the content of the ``output`` fence
+    after it, or, for a fence markdown-exec renders into the page, the rendering checks."""
 
     source: Lexeme
     expected: str | None
+    rendered: bool = False
+    html: bool = False
+
+
+class _Images(HTMLParser):
+    """Collects the ``alt`` of every ``<img>`` in a piece of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt") or "")
+
+
+def check_rendered(block: CodeBlock, printed: str) -> str | None:
+    """A fence markdown-exec renders must print page content, and images with alt text."""
+    if not printed.strip():
+        return "exec fence printed nothing: markdown-exec would render an empty block"
+    if block.html:
+        images = _Images()
+        images.feed(printed)
+        images.close()
+        if not images.alts:
+            return "html exec fence printed no <img>: nothing to show"
+        if not all(alt.strip() for alt in images.alts):
+            return "html exec fence printed an <img> without alt text"
+    return None
 
 
 def _normalise(text: str) -> str:
@@ -73,6 +117,8 @@ def run_code_block(example: Example) -> str | None:
     finally:
         example.namespace.pop("__builtins__", None)
     got = _normalise(stdout.getvalue())
+    if block.rendered:
+        return check_rendered(block, got)
     if block.expected is None:
         if stdout.getvalue():
             return f"printed output is not asserted: add an ```output block\nprinted:\n{got}"
@@ -172,7 +218,12 @@ class MarkdownFenceParser:
         ):
             output = following
         expected = None if output is None else str(output.lexemes["source"])
-        yield Region(fence.start, fence.end, CodeBlock(source, expected), run_code_block)
+        rendered, html = build_executed(parse_info(fence.lexemes["info"])[1])
+        if rendered and output is not None:
+            yield _failure(document, fence, "an exec fence is rendered at build: no ```output")
+            return output
+        block = CodeBlock(source, expected, rendered, html)
+        yield Region(fence.start, fence.end, block, run_code_block)
         return output
 
 

@@ -425,3 +425,63 @@ def test_good_fences_pass_a_real_pytest_run(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "2 passed" in output
+
+
+def test_exec_fence_with_an_image_and_alt_passes(tmp_path: Path) -> None:
+    results = outcomes(
+        tmp_path,
+        """
+        ```python exec="on" html="true" source="above"
+        print('<img src="data:," alt="a diagram">')
+        ```
+        """,
+    )
+    assert results == [(1, None)]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("print('<img src=\"data:,\">')", "an <img> without alt text"),
+        ("print('<p>no picture</p>')", "printed no <img>"),
+        ("x = 1", "printed nothing"),
+    ],
+)
+def test_exec_fence_that_renders_badly_fails(tmp_path: Path, body: str, problem: str) -> None:
+    results = outcomes(
+        tmp_path,
+        f"""
+        ```python exec="on" html="true"
+        {body}
+        ```
+        """,
+    )
+    assert problem in only_failure(results, 1)
+
+
+def test_exec_off_fence_is_an_ordinary_block(tmp_path: Path) -> None:
+    results = outcomes(
+        tmp_path,
+        """
+        ```python exec="off"
+        print("hello")
+        ```
+        """,
+    )
+    assert "printed output is not asserted" in only_failure(results, 1)
+
+
+def test_exec_fence_with_output_fence_fails(tmp_path: Path) -> None:
+    results = outcomes(
+        tmp_path,
+        """
+        ```python exec="on"
+        print("**bold**")
+        ```
+
+        ```output
+        **bold**
+        ```
+        """,
+    )
+    assert "rendered at build" in only_failure(results, 1)
