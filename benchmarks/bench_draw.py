@@ -1,0 +1,109 @@
+"""Benchmarks for flatviz.draw: speed against a bare-matplotlib floor, and cost versus size.
+
+Run: ``.venv/bin/python benchmarks/bench_draw.py`` (about a minute). Each comparison runs
+its cases interleaved in one process (or, for memory, one fresh process per case) and
+reports ratios, so the numbers hold on any machine. Results: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import torch
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+import flatviz
+from flatviz.files import render_bytes
+
+CELLS = 72  # input 24 + storage 24 + result 24 for the (2, 3, 4) transpose case
+
+
+def floor_svg() -> bytes:
+    """The least matplotlib must do for the same picture: 72 labelled cells in one Figure."""
+    fig = Figure(figsize=(8.6, 6.6))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, 24)
+    ax.set_ylim(8, 0)
+    boxes = [Rectangle((i % 24, 2 * (i // 24)), 1, 1) for i in range(CELLS)]
+    ax.add_collection(PatchCollection(boxes, facecolors="#21918c", edgecolors="white"))
+    for i in range(CELLS):
+        ax.text(i % 24 + 0.5, 2 * (i // 24) + 0.5, str(i), ha="center", va="center", fontsize=7.5)
+    return render_bytes(fig, "svg")
+
+
+def flatviz_svg() -> bytes:
+    x = torch.arange(24).reshape(2, 3, 4).transpose(1, 2)
+    return render_bytes(flatviz.draw(x, start_dim=1), "svg")
+
+
+def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median seconds per case, running the cases in turn so drift hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for case in cases.values():
+        case()  # warm up: font cache, imports
+    for _ in range(rounds):
+        for name, case in cases.items():
+            start = time.perf_counter()
+            case()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+SIZE_CASES = {
+    "(32, 3, 28, 28)": "torch.arange(32 * 3 * 28 * 28).reshape(32, 3, 28, 28)",
+    "(32, 3, 224, 224)": "torch.arange(32 * 3 * 224 * 224).reshape(32, 3, 224, 224)",
+    "meta (1024, 3, 1024, 1024)": "torch.empty(1024, 3, 1024, 1024, device='meta')",
+}
+
+_CHILD = """
+import json, resource, statistics, sys, time, torch, flatviz
+from flatviz.files import render_bytes
+render_bytes(flatviz.draw(torch.arange(24).reshape(2, 3, 4)), "svg")  # load fonts, backends
+x = {make}
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the tensor and the library
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    render_bytes(flatviz.draw(x, start_dim=1), "svg")
+    times.append(time.perf_counter() - t)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+json.dump({{"seconds": statistics.median(times), "extra_mb": (peak - before) / 1024,
+           "tensor_mb": x.numel() * x.element_size() / 2**20 if x.device.type != "meta" else 0}},
+          sys.stdout)
+"""
+
+
+def size_case(make: str) -> dict[str, float]:
+    """Time and peak memory of draw + SVG for one tensor, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(make=make)], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    t = interleaved({"floor": floor_svg, "flatviz": flatviz_svg}, rounds=30)
+    print(
+        f"draw + svg, 72 cells: flatviz {t['flatviz'] * 1e3:.1f} ms, bare matplotlib floor "
+        f"{t['floor'] * 1e3:.1f} ms, ratio {t['flatviz'] / t['floor']:.2f} (goal <= 1.5)"
+    )
+    results = {name: size_case(make) for name, make in SIZE_CASES.items()}
+    first = next(iter(results.values()))["seconds"]
+    for name, r in results.items():
+        print(
+            f"{name}: {r['seconds'] * 1e3:.1f} ms ({r['seconds'] / first:.2f}x the first, "
+            f"goal <= 1.5), peak memory {r['extra_mb']:.1f} MB beyond the "
+            f"{r['tensor_mb']:.0f} MB tensor (goal <= 100)"
+        )
+
+
+if __name__ == "__main__":
+    main()
