@@ -113,7 +113,7 @@ def _fmt(dims: Sequence[int]) -> str:
     return str(tuple(dims))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FlattenPlan:
     """What ``torch.flatten(x, start_dim, end_dim)`` returns, worked out from the layout.
 
@@ -172,9 +172,9 @@ class FlattenPlan:
             ]
         )
 
-    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
-        """Show the text picture in IPython and Jupyter instead of the dataclass fields."""
-        printer.text(str(self))  # type: ignore[attr-defined]
+    def __repr__(self) -> str:
+        """The text picture, so a plan shows itself readably at a prompt or in Jupyter."""
+        return str(self)
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:

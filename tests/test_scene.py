@@ -7,12 +7,16 @@ from collections import Counter
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import flatviz
 from flatviz.external import source_of
 from flatviz.labels import format_value
 from flatviz.plan import plan_flatten
 from flatviz.scene import FULL_LIMIT, Scene, build_scene
+from tests.test_explain import derived_layouts, dims, layouts
+from tests.torch_truth import make_tensor
 
 
 def scene_of(x: torch.Tensor, start_dim: int = 0, end_dim: int = -1, **kw: int) -> Scene:
@@ -152,3 +156,32 @@ def test_overlap_counts_beyond_the_exact_limit_are_uniform_for_expand() -> None:
 def test_edge_items_must_be_positive() -> None:
     with pytest.raises(ValueError, match="edge_items must be >= 1, got 0"):
         scene_of(torch.arange(100), edge_items=0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_random_layouts_draw_what_torch_reads(data: st.DataObject) -> None:
+    layout = data.draw(st.one_of(layouts(), derived_layouts()))
+    start, end = data.draw(dims(layout))
+    x = make_tensor(layout)
+    try:
+        torch.flatten(x, start, end)
+    except (IndexError, RuntimeError):
+        return
+    scene = scene_of(x, start, end)
+    flat = x.reshape(-1).tolist()  # values are storage positions
+    drawn = scene.cells_in("input")
+    if layout.numel <= FULL_LIMIT:
+        assert [c.key for c in drawn] == flat
+        assert [c.key for c in scene.cells_in("result")] == flat
+    else:
+        assert set(c.key for c in drawn) <= set(flat)
+    assert all(c.label == str(c.key) for c in drawn)
+
+
+def test_five_dims_draw_as_a_grid_of_blocks() -> None:
+    x = torch.arange(2 * 2 * 2 * 2 * 3).reshape(2, 2, 2, 2, 3).permute(0, 1, 2, 4, 3)
+    scene = scene_of(x, 2)
+    blocks = [t.text for t in scene.texts if t.role == "block" and t.text.startswith("x[")]
+    assert blocks == [f"x[{a}, {b}, {c}]" for a in range(2) for b in range(2) for c in range(2)]
+    assert [c.key for c in scene.cells_in("input")] == x.reshape(-1).tolist()
