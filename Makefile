@@ -17,10 +17,17 @@ export PIP_CACHE_DIR := $(CACHE)/pip
 export TORCH_HOME := $(CACHE)/torch
 export MYPY_CACHE_DIR := $(CACHE)/mypy
 export RUFF_CACHE_DIR := $(CACHE)/ruff
+export JUPYTER_CONFIG_DIR := $(CACHE)/jupyter/config
+export JUPYTER_DATA_DIR := $(CACHE)/jupyter/data
+export JUPYTER_RUNTIME_DIR := $(CACHE)/jupyter/runtime
+export JUPYTER_PLATFORM_DIRS := 1
+# Keras 3 runs on torch here: no TensorFlow install, and its config stays in the checkout.
+export KERAS_BACKEND := torch
+export KERAS_HOME := $(CACHE)/keras
 # Material prints an end-of-life banner on every build; the stack is chosen on purpose.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test lint serve build clean
+.PHONY: install browser test lint serve build clean
 
 install: $(STAMP)
 
@@ -30,19 +37,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,docs]'
 	touch $@
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work
+# on these machines); install it when it is missing.
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint browser
 	$(PY) -m pytest
 
 build: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
 serve: $(STAMP)
-	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	MKDOCS_JUPYTER_CACHE=true $(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 clean:
 	rm -rf $(VENV) $(CACHE) site

@@ -1,10 +1,25 @@
 """Pytest wiring: every fenced block of the docs and README, and every docstring doctest, runs."""
 
+import os
 from pathlib import Path
 
-from tests.docfences import docstring_sybil, markdown_sybil
-
 ROOT = str(Path(__file__).parent)
+
+# The same environment the Makefile sets, for a bare `pytest` too: Keras on torch, and no
+# tool writing its config or cache into the home directory.
+for name, value in {
+    "KERAS_BACKEND": "torch",
+    "KERAS_HOME": f"{ROOT}/.cache/keras",
+    "MPLCONFIGDIR": f"{ROOT}/.cache/matplotlib",
+    "IPYTHONDIR": f"{ROOT}/.cache/ipython",
+    "JUPYTER_CONFIG_DIR": f"{ROOT}/.cache/jupyter/config",
+    "JUPYTER_DATA_DIR": f"{ROOT}/.cache/jupyter/data",
+    "JUPYTER_RUNTIME_DIR": f"{ROOT}/.cache/jupyter/runtime",
+    "JUPYTER_PLATFORM_DIRS": "1",
+}.items():
+    os.environ.setdefault(name, value)
+
+from tests.docfences import docstring_sybil, markdown_sybil
 
 pytest_collect_file = (
     markdown_sybil(ROOT, ["docs/**/*.md", "README.md"]) + docstring_sybil(ROOT, ["flatviz/**/*.py"])

@@ -7,7 +7,9 @@ silently ignores the rest; here every fence is lexed, and any fence that cannot 
 import contextlib
 import io
 import re
+import shlex
 import sys
+import tempfile
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -23,9 +25,9 @@ from sybil.parsers.rest import DocTestParser
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "pycon"})
 OUTPUT_LANGUAGE = "output"
 SKIP_FORBIDDEN = "skip directives are not allowed: every block runs"
+CONSOLE_LANGUAGE = "console"
 NON_CODE_LANGUAGES = frozenset(
-    {"text", "txt", OUTPUT_LANGUAGE, "console", "yaml", "yml", "toml", "json", "ini"}
-    | {"markdown", "md"}
+    {"text", "txt", OUTPUT_LANGUAGE, "yaml", "yml", "toml", "json", "ini"} | {"markdown", "md"}
 )
 
 _FENCES = RawFencedCodeBlockLexer(info_pattern=re.compile(r"(?P<info>[^\n]*)(?:\n|\Z)"))
@@ -131,6 +133,37 @@ def run_code_block(example: Example) -> str | None:
     return None
 
 
+def run_console(example: Example) -> str | None:
+    """Run each ``$ flatviz ...`` line of a console fence (in a temporary directory, so
+    files it writes go nowhere) and compare what it prints with the lines that follow."""
+    from flatviz.cli import main
+
+    text: str = example.parsed
+    sessions = re.split(r"^\$ ", text, flags=re.MULTILINE)
+    if sessions[0].strip() or len(sessions) == 1:
+        return "console fence must start with a `$ flatviz ...` command"
+    for session in sessions[1:]:
+        command, _, expected = session.partition("\n")
+        argv = shlex.split(command, comments=True)
+        if argv[:1] != ["flatviz"]:
+            return f"console fences run flatviz only, not {command!r}"
+        out = io.StringIO()
+        with (
+            tempfile.TemporaryDirectory() as where,
+            contextlib.chdir(where),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(out),
+            contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
+        ):
+            main(argv[1:])
+        if _normalise(out.getvalue()) != _normalise(expected):
+            return (
+                f"`$ {command}` printed something else\nexpected:\n{_normalise(expected)}"
+                f"\ngot:\n{_normalise(out.getvalue())}"
+            )
+    return None
+
+
 def _report(example: Example) -> str:
     """Fail with the message the parser stored, so pytest reports the problem at its line."""
     return str(example.parsed)
@@ -183,6 +216,9 @@ class MarkdownFenceParser:
             elif language in PYTHON_LANGUAGES:
                 following = regions[index + 1] if index + 1 < len(regions) else None
                 claimed = yield from self._python(document, region, following)
+            elif language == CONSOLE_LANGUAGE:
+                source = region.lexemes["source"]
+                yield Region(region.start, region.end, str(source), run_console)
             elif language == OUTPUT_LANGUAGE and region is not claimed:
                 problem = "```output fence does not directly follow a Python code block"
                 yield _failure(document, region, problem)

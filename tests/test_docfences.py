@@ -485,3 +485,35 @@ def test_exec_fence_with_output_fence_fails(tmp_path: Path) -> None:
         """,
     )
     assert "rendered at build" in only_failure(results, 1)
+
+
+def test_console_fences_run_flatviz_and_compare_output(tmp_path: Path) -> None:
+    good = outcomes(
+        tmp_path,
+        """
+        ```console
+        $ flatviz 'arange(4).unsqueeze(0).expand(2, -1)' -s 1  # a comment
+        flatten(start_dim=1, end_dim=1)
+          input  : shape (2, 4), stride (0, 1), offset 0
+          result : shape (2, 4), view, stride (0, 1)
+          reads  : 0 1 2 3 0 1 2 3 (8 elements)
+          why    : start_dim == end_dim == 1: torch.flatten returns the input tensor itself
+        $ flatviz 'arange(2).__class__' -o out.svg
+        flatviz: error: attribute '__class__' is not allowed
+        ```
+        """,
+    )
+    assert good == [(1, None)]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("$ flatviz 'arange(3)' -s 5\nflatviz: error: nothing like this", "printed something else"),
+        ("$ make test\nok", "console fences run flatviz only, not 'make test'"),
+        ("flatviz 'arange(3)'", "must start with a `$ flatviz ...` command"),
+    ],
+)
+def test_bad_console_fences_fail(tmp_path: Path, body: str, problem: str) -> None:
+    page = "```console\n" + body + "\n```\n"
+    assert problem in only_failure(outcomes(tmp_path, page), 1)
