@@ -1,4 +1,4 @@
-"""``python -m flatviz``: the same command as the ``flatviz`` console script."""
+"""`python -m flatviz`: the same command as the `flatviz` console script."""
 
 from flatviz.cli import main
 

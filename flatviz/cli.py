@@ -1,6 +1,6 @@
-"""The ``flatviz`` command: explain or draw the flatten of a tensor expression.
+"""The `flatviz` command: explain or draw the flatten of a tensor expression.
 
-Bad input of any kind ends with exit status 2 and one ``flatviz: error: ...`` line on
+Bad input of any kind ends with exit status 2 and one `flatviz: error: ...` line on
 stderr, and never leaves a file behind.
 """
 
@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="flatviz",
         description="Explain or draw what torch.flatten does to a tensor's memory.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        # A fixed width, so `flatviz -h` prints the same text in any terminal.
+        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, width=80),
     )
     parser.add_argument("expression", help="a tensor expression, e.g. 'arange(2, 3, 4).t()'")
     parser.add_argument("-s", "--start-dim", type=_int, default=0, help="default: 0")
@@ -75,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (errors exit through :func:`fail`)."""
+    """Run the command; returns the exit status (errors exit through `fail`)."""
     args = _parser().parse_args(argv)
     try:
         if args.output is not None:

@@ -1,4 +1,4 @@
-"""Paint a :class:`~flatviz.scene.Scene` with matplotlib, without pyplot's global state."""
+"""Paint a `Scene` with matplotlib, without pyplot's global state."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _paint_cells(ax: Any, cells: list[Cell], colours: list[str], **style: Any) -
 
 
 def render(scene: Scene, theme_name: str = "light") -> FlattenFigure:
-    """Paint ``scene`` on a new :class:`FlattenFigure` in the named theme."""
+    """Paint `scene` on a new `FlattenFigure` in the named theme."""
     th: Theme = theme(theme_name)
     width, height = scene.width + 2 * MARGIN, scene.height + 2 * MARGIN
     fig = FlattenFigure(figsize=(width * UNIT, height * UNIT), facecolor=th.background)
@@ -142,13 +142,24 @@ def draw(
     edge_items: int = 2,
     name: str = "x",
 ) -> FlattenFigure:
-    """Draw ``torch.flatten(x, start_dim, end_dim)``: the input, its storage in address
+    """Draw `torch.flatten(x, start_dim, end_dim)`: the input, its storage in address
     order with the path flatten reads, and the result with the view-or-copy verdict.
 
     Cells are coloured by storage address and labelled with their values (their row-major
-    index on ``meta``). Tensors of more than 64 elements are elided to ``edge_items`` per
-    dim, so drawing costs the same for any size. Returns a matplotlib Figure made without
-    pyplot; save it with :func:`flatviz.save`.
+    index on `meta`).
+
+    Args:
+        x: A torch tensor, a numpy array or a `Layout`, as for `explain`.
+        start_dim: The first dim to flatten.
+        end_dim: The last dim to flatten.
+        theme: `"light"` or `"dark"`, to match the page or notebook it goes on.
+        edge_items: Cells kept at each end of a dim when a tensor of more than 64
+            elements is elided, so drawing costs the same for any size.
+        name: What the input is called in the titles.
+
+    Returns:
+        A matplotlib Figure made without pyplot, shown inline in Jupyter; write it with
+        `flatviz.save`.
     """
     source = source_of(x)
     plan = plan_flatten(source.layout, start_dim, end_dim)

@@ -1,6 +1,6 @@
-"""Tensor expressions for the command line, parsed with ``ast`` against a whitelist.
+"""Tensor expressions for the command line, parsed with `ast` against a whitelist.
 
-``arange(2, 3, 4).transpose(1, 2)[:, ::2]`` builds a tensor without ``eval``: only the
+`arange(2, 3, 4).transpose(1, 2)[:, ::2]` builds a tensor without `eval`: only the
 constructors, view-making methods and literals listed here are accepted, and the memory
 an expression may allocate is capped, so any string a user types is safe to run.
 """
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-#: Most bytes an expression may allocate (``empty`` makes meta tensors, which cost nothing).
+#: Most bytes an expression may allocate (`empty` makes meta tensors, which cost nothing).
 MAX_BYTES = 100 * 2**20
 #: Longest expression accepted, in characters.
 MAX_LENGTH = 2000
@@ -43,7 +44,7 @@ class ExpressionError(ValueError):
 
 
 def _short(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters, so an error message stays one readable line."""
+    """`text` cut to `limit` characters, so an error message stays one readable line."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -151,7 +152,7 @@ class _Evaluator:
         )
 
     def index(self, node: ast.expr) -> Any:
-        """An index: ints, slices with steps, None and ``...``, possibly in a tuple."""
+        """An index: ints, slices with steps, None and `...`, possibly in a tuple."""
         if isinstance(node, ast.Tuple):
             return tuple(self.index(e) for e in node.elts)
         if isinstance(node, ast.Slice):
@@ -170,8 +171,10 @@ class _Evaluator:
     def torch_call(self, what: str, call: Callable[[], Any]) -> torch.Tensor:
         """Run one torch operation, turning torch's errors into one-line ExpressionErrors."""
         try:
-            result = call()
-        except (RuntimeError, TypeError, ValueError, IndexError) as err:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a deprecated use is refused, not printed
+                result = call()
+        except (RuntimeError, TypeError, ValueError, IndexError, Warning) as err:
             if isinstance(err, ExpressionError):
                 raise
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
@@ -182,12 +185,16 @@ class _Evaluator:
 
 
 def evaluate(text: str) -> torch.Tensor:
-    """The tensor that ``text`` describes, e.g. ``"arange(2, 3, 4).transpose(1, 2)"``.
+    """The tensor that `text` describes, e.g. `"arange(2, 3, 4).transpose(1, 2)"`.
 
-    >>> evaluate("arange(2, 3, 4).transpose(1, 2)").stride()
-    (12, 1, 4)
-    >>> evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)").device
-    device(type='meta')
+    Raises:
+        ExpressionError: `text` is not in the language, or torch rejects it.
+
+    Examples:
+        >>> evaluate("arange(2, 3, 4).transpose(1, 2)").stride()
+        (12, 1, 4)
+        >>> evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)").device
+        device(type='meta')
     """
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is {len(text)} characters long; at most {MAX_LENGTH}")

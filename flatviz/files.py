@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-#: Formats :func:`save` writes, with the metadata that would otherwise vary between runs.
+#: Formats `save` writes, with the metadata that would otherwise vary between runs.
 FORMATS: dict[str, dict[str, None]] = {
     "svg": {"Date": None},
     "png": {"Software": None},
@@ -20,7 +20,7 @@ FORMATS: dict[str, dict[str, None]] = {
 
 
 def format_of(path: str | os.PathLike[str]) -> str:
-    """The file format named by ``path``'s suffix; ValueError for one flatviz does not write."""
+    """The file format named by `path`'s suffix; ValueError for one flatviz does not write."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise ValueError(
@@ -30,7 +30,7 @@ def format_of(path: str | os.PathLike[str]) -> str:
 
 
 def render_bytes(fig: Figure, fmt: str, dpi: float = 144) -> bytes:
-    """``fig`` encoded as ``fmt``, identical across runs and processes (fixed SVG id salt,
+    """`fig` encoded as `fmt`, identical across runs and processes (fixed SVG id salt,
     no dates)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(FORMATS)}")
@@ -41,8 +41,15 @@ def render_bytes(fig: Figure, fmt: str, dpi: float = 144) -> bytes:
 
 
 def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> Path:
-    """Write ``fig`` to ``path`` in the format its suffix names. The file appears whole or
-    not at all: it is written to a temporary file beside it and renamed into place."""
+    """Write `fig` to `path` in the format its suffix names (`.svg`, `.png`, `.pdf`).
+
+    The same figure gives the same bytes, and the file appears whole or not at all: it is
+    written to a temporary file beside it and renamed into place.
+
+    Raises:
+        ValueError: The suffix names no format flatviz writes.
+        OSError: The file cannot be written.
+    """
     target = Path(path)
     data = render_bytes(fig, format_of(target), dpi)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -58,12 +65,12 @@ def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> Path:
 
 
 def to_svg(fig: Figure) -> str:
-    """``fig`` as SVG text, byte-for-byte reproducible."""
+    """`fig` as SVG text, byte-for-byte reproducible."""
     return render_bytes(fig, "svg").decode("utf-8")
 
 
 def img_tag(fig: Figure, alt: str, fragment: str = "") -> str:
-    """An ``<img>`` embedding ``fig`` as an SVG data URI; ``fragment`` (e.g. ``only-dark``)
+    """An `<img>` embedding `fig` as an SVG data URI; `fragment` (e.g. `only-dark`)
     lets mkdocs-material show it in one colour scheme only."""
     data = base64.b64encode(render_bytes(fig, "svg")).decode("ascii")
     suffix = f"#{fragment}" if fragment else ""

@@ -8,8 +8,8 @@ from flatviz.palette import THEMES
 
 
 def html(x: object, start_dim: int = 0, end_dim: int = -1, *, edge_items: int = 2) -> str:
-    """HTML for the diagram of ``torch.flatten(x, start_dim, end_dim)``: a light and a dark
-    image, tagged ``#only-light`` / ``#only-dark`` so mkdocs-material shows the one that
+    """HTML for the diagram of `torch.flatten(x, start_dim, end_dim)`: a light and a dark
+    image, tagged `#only-light` / `#only-dark` so mkdocs-material shows the one that
     matches the reader's scheme. Same input, same bytes."""
     tags = []
     for name in THEMES:

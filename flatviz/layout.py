@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _ints(name: str, values: Iterable[object]) -> tuple[int, ...]:
-    """Turn ``values`` into a tuple of ints, refusing bools, floats and strings."""
+    """Turn `values` into a tuple of ints, refusing bools, floats and strings."""
     out = []
     for v in values:
         if isinstance(v, bool) or not hasattr(v, "__index__"):
@@ -31,11 +31,17 @@ def _ints(name: str, values: Iterable[object]) -> tuple[int, ...]:
 class Layout:
     """Where each element of a strided tensor lives in its storage.
 
-    Element ``(i0, i1, ...)`` is read from storage index
-    ``offset + i0 * stride[0] + i1 * stride[1] + ...``; strides count elements, not bytes.
+    Element `(i0, i1, ...)` is read from storage index
+    `offset + i0 * stride[0] + i1 * stride[1] + ...`; strides count elements, not bytes.
 
-    >>> Layout((2, 3), (3, 1)).offset_of((1, 2))
-    5
+    Attributes:
+        shape: Size of each dim.
+        stride: Step in storage elements for each dim.
+        offset: Storage index of element `(0, 0, ...)`.
+
+    Examples:
+        >>> Layout((2, 3), (3, 1)).offset_of((1, 2))
+        5
     """
 
     shape: tuple[int, ...]
@@ -81,7 +87,7 @@ class Layout:
         return True
 
     def offset_of(self, index: Sequence[int]) -> int:
-        """Storage index of the element at ``index`` (one int per dim)."""
+        """Storage index of the element at `index` (one int per dim)."""
         if len(index) != self.ndim:
             raise IndexError(f"index {tuple(index)} has {len(index)} entries for {self.ndim} dims")
         for i, size in zip(index, self.shape, strict=True):
@@ -90,7 +96,7 @@ class Layout:
         return self.offset + sum(i * s for i, s in zip(index, self.stride, strict=True))
 
     def unravel(self, flat: int) -> tuple[int, ...]:
-        """The multi-index of the ``flat``-th element in row-major order."""
+        """The multi-index of the `flat`-th element in row-major order."""
         if not 0 <= flat < self.numel:
             raise IndexError(f"flat index {flat} is out of range for {self.numel} elements")
         index = []
@@ -102,7 +108,7 @@ class Layout:
     def offsets(self) -> npt.NDArray[np.int64]:
         """Storage index of every element in row-major order, as a 1-d int64 numpy array.
 
-        Built by broadcasting one ``arange * stride`` per dim, so it costs numpy time per
+        Built by broadcasting one `arange * stride` per dim, so it costs numpy time per
         element, not Python time.
         """
         import numpy as np

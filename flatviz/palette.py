@@ -27,7 +27,7 @@ def _hex(rgb: tuple[float, float, float]) -> str:
 
 
 def fill(t: float) -> str:
-    """The fill for a position ``t`` in [0, 1] along storage (0 = lowest address drawn)."""
+    """The fill for a position `t` in [0, 1] along storage (0 = lowest address drawn)."""
     t = min(max(t, 0.0), 1.0) * (len(_VIRIDIS) - 1)
     i = min(int(t), len(_VIRIDIS) - 2)
     frac = t - i
@@ -42,7 +42,7 @@ def fill(t: float) -> str:
 
 
 def ink_on(fill_hex: str) -> str:
-    """Black or white, whichever reads better on ``fill_hex`` (by relative luminance)."""
+    """Black or white, whichever reads better on `fill_hex` (by relative luminance)."""
     r, g, b = (int(fill_hex[k : k + 2], 16) / 255 for k in (1, 3, 5))
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return "#000000" if luminance > 0.4 else "#ffffff"
@@ -68,7 +68,7 @@ THEMES = {
 
 
 def theme(name: str) -> Theme:
-    """The theme called ``name`` ("light" or "dark")."""
+    """The theme called `name` ("light" or "dark")."""
     try:
         return THEMES[name]
     except KeyError:

@@ -1,8 +1,8 @@
-"""The flatten plan: what ``torch.flatten`` does to a layout, worked out from metadata alone.
+"""The flatten plan: what `torch.flatten` does to a layout, worked out from metadata alone.
 
-The rule mirrors ATen: ``flatten`` wraps its dims, returns the input itself when
-``start_dim == end_dim``, reshapes a 0-d tensor to ``(1,)``, and otherwise calls
-``reshape``, which is a view exactly when ``at::detail::computeStride``
+The rule mirrors ATen: `flatten` wraps its dims, returns the input itself when
+`start_dim == end_dim`, reshapes a 0-d tensor to `(1,)`, and otherwise calls
+`reshape`, which is a view exactly when `at::detail::computeStride`
 (aten/src/ATen/TensorUtils.cpp) finds strides for the new shape, and a copy otherwise.
 """
 
@@ -21,12 +21,12 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-#: How many storage offsets ``str(plan)`` lists before eliding the rest.
+#: How many storage offsets `str(plan)` lists before eliding the rest.
 READS_SHOWN = 12
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
-    """Row-major strides for ``shape``, counting size-0 dims as 1 as torch does."""
+    """Row-major strides for `shape`, counting size-0 dims as 1 as torch does."""
     strides = []
     step = 1
     for size in reversed(shape):
@@ -38,16 +38,17 @@ def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
 def compute_stride(
     oldshape: Sequence[int], oldstride: Sequence[int], newshape: Sequence[int]
 ) -> tuple[int, ...] | None:
-    """Strides that let ``newshape`` view ``(oldshape, oldstride)``, or None if none exist.
+    """Strides that let `newshape` view `(oldshape, oldstride)`, or None if none exist.
 
-    A line-by-line port of ATen's ``computeStride``: dims are grouped right to left into
+    A line-by-line port of ATen's `computeStride`: dims are grouped right to left into
     chunks that are contiguous among themselves (a size-1 dim never breaks a chunk), and
     the new shape must split at chunk boundaries.
 
-    >>> compute_stride((2, 3, 4), (12, 4, 1), (2, 12))
-    (12, 1)
-    >>> compute_stride((2, 4, 3), (12, 1, 4), (2, 12)) is None
-    True
+    Examples:
+        >>> compute_stride((2, 3, 4), (12, 4, 1), (2, 12))
+        (12, 1)
+        >>> compute_stride((2, 4, 3), (12, 1, 4), (2, 12)) is None
+        True
     """
     if not oldshape:
         return (1,) * len(newshape)
@@ -98,7 +99,7 @@ def wrap_dim(name: str, dim: object, ndim: int) -> int:
 
 
 def _merge_pairs(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    """Consecutive pairs of dims of size > 1 in ``start..end``; size-1 dims never block."""
+    """Consecutive pairs of dims of size > 1 in `start..end`; size-1 dims never block."""
     dims = [d for d in range(start, end + 1) if layout.shape[d] != 1]
     return list(itertools.pairwise(dims))
 
@@ -109,16 +110,23 @@ def _merges(layout: Layout, i: int, j: int) -> bool:
 
 
 def _fmt(dims: Sequence[int]) -> str:
-    """Format a shape or stride as a Python tuple, e.g. ``(12,)``."""
+    """Format a shape or stride as a Python tuple, e.g. `(12,)`."""
     return str(tuple(dims))
 
 
 @dataclass(frozen=True, repr=False)
 class FlattenPlan:
-    """What ``torch.flatten(x, start_dim, end_dim)`` returns, worked out from the layout.
+    """What `torch.flatten(x, start_dim, end_dim)` returns, worked out from the layout.
 
-    ``stride`` is the result's strides when it is a view of the input and None when
-    torch must copy; ``blocking`` is then the pair of dims that cannot merge.
+    Attributes:
+        layout: The input's layout.
+        start_dim: `start_dim`, wrapped to a non-negative dim.
+        end_dim: `end_dim`, wrapped to a non-negative dim.
+        shape: The result's shape.
+        stride: The result's strides when it is a view of the input; None when torch
+            must copy.
+        blocking: For a copy, the pair of dims that cannot merge; None for a view.
+        reason: A sentence with the numbers: why it is a view, or which dims block.
     """
 
     layout: Layout
@@ -178,7 +186,7 @@ class FlattenPlan:
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:
-    """Work out ``torch.flatten`` on ``layout`` (see :func:`flatviz.explain`)."""
+    """Work out `torch.flatten` on `layout` (see `explain`)."""
     ndim = layout.ndim
     start = wrap_dim("start_dim", start_dim, ndim)
     end = wrap_dim("end_dim", end_dim, ndim)

@@ -39,7 +39,7 @@ COUNT_LIMIT = 1 << 20
 
 @dataclass(frozen=True)
 class Cell:
-    """One box. ``key`` is the storage address it stands for (its colour), if any."""
+    """One box. `key` is the storage address it stands for (its colour), if any."""
 
     x: float
     y: float
@@ -54,7 +54,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Text:
-    """A line of text; ``role`` sets its size and colour ("title", "reason", "heading",
+    """A line of text; `role` sets its size and colour ("title", "reason", "heading",
     "block", "ellipsis")."""
 
     x: float
@@ -74,7 +74,7 @@ class Hop:
 
 @dataclass(frozen=True)
 class Scene:
-    """The whole picture; ``lo``/``hi`` are the lowest and highest addresses drawn."""
+    """The whole picture; `lo`/`hi` are the lowest and highest addresses drawn."""
 
     width: float
     height: float
@@ -86,7 +86,7 @@ class Scene:
     plan: FlattenPlan
 
     def shade(self, key: int) -> float:
-        """Where ``key`` lies between the lowest and highest address drawn, in [0, 1]."""
+        """Where `key` lies between the lowest and highest address drawn, in [0, 1]."""
         return 0.5 if self.hi == self.lo else (key - self.lo) / (self.hi - self.lo)
 
     def cells_in(self, panel: str, kind: str = "element") -> list[Cell]:
@@ -95,7 +95,7 @@ class Scene:
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:
-    """Indices drawn along a dim of ``size``; None marks the elided middle."""
+    """Indices drawn along a dim of `size`; None marks the elided middle."""
     if not elide or size <= 2 * edge + 1:
         return list(range(size))
     return [*range(edge), None, *range(size - edge, size)]
@@ -190,7 +190,7 @@ def _grid(shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float
 
 
 def cell_width(labels: Sequence[str], char_w: float = CHAR_W) -> float:
-    """A cell width that fits the longest of ``labels``, at least one cell."""
+    """A cell width that fits the longest of `labels`, at least one cell."""
     return max([1.0, *(char_w * len(label) + 0.3 for label in labels)])
 
 
@@ -237,10 +237,10 @@ def build_scene(
     storage_size: int | None = None,
     name: str = "x",
 ) -> Scene:
-    """Lay out the diagram of ``plan``: input, storage with read order, result, verdict.
+    """Lay out the diagram of `plan`: input, storage with read order, result, verdict.
 
-    ``labels`` gives the value shown in each element cell; without it (meta tensors) a
-    cell shows its row-major index. ``storage_size``, when known, marks unread storage
+    `labels` gives the value shown in each element cell; without it (meta tensors) a
+    cell shows its row-major index. `storage_size`, when known, marks unread storage
     after the last element.
     """
     if edge_items < 1:

@@ -104,6 +104,7 @@ BAD = [
     ("arange(2, 3).expand(**{'size': 3})", "**kwargs are not allowed"),
     ("arange(2, 3).contiguous(memory_format=sparse)", "unknown name 'sparse'"),
     ("arange(10).as_strided((4, 4), (4, 1))", "torch rejected .as_strided()"),
+    ("arange(2, 3, 4).T", "torch rejected .T: The use of `x.T` on tensors of dimension other"),
     ("arange(2, 3", "invalid syntax in 'arange(2, 3'"),
     ("", "invalid syntax"),
     ("arange(5000, 5000)", "would allocate 191 MB in all; expressions may allocate at most 100"),

@@ -16,7 +16,7 @@ from flatviz.layout import Layout
 @dataclass(frozen=True)
 class Source:
     """What the drawing needs from an array: its layout, a way to read the values of the
-    cells it draws (None when there are none, as on ``meta``) and its storage size."""
+    cells it draws (None when there are none, as on `meta`) and its storage size."""
 
     layout: Layout
     labels: Labeler | None
@@ -24,7 +24,7 @@ class Source:
 
 
 def source_of(x: object) -> Source:
-    """Read a torch tensor, a numpy array, or a :class:`Layout` itself."""
+    """Read a torch tensor, a numpy array, or a `Layout` itself."""
     if isinstance(x, Layout):
         return Source(x, None, None)
     torch = sys.modules.get("torch")
@@ -44,5 +44,5 @@ def source_of(x: object) -> Source:
 
 
 def layout_of(x: object) -> Layout:
-    """The layout of a torch tensor, a numpy array, or a :class:`Layout` itself."""
+    """The layout of a torch tensor, a numpy array, or a `Layout` itself."""
     return source_of(x).layout

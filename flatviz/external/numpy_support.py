@@ -1,6 +1,6 @@
 """Read a numpy array's layout, converting numpy's byte strides to element strides.
 
-Numpy allows negative strides (``a[::-1]``); the storage offset is then counted from the
+Numpy allows negative strides (`a[::-1]`); the storage offset is then counted from the
 lowest address of the buffer that owns the data, so every element's index stays >= 0.
 """
 
@@ -15,14 +15,14 @@ from flatviz.layout import Layout
 
 
 def _owner(a: np.ndarray) -> np.ndarray:
-    """The outermost ndarray in the ``.base`` chain: the one whose buffer ``a`` points into."""
+    """The outermost ndarray in the `.base` chain: the one whose buffer `a` points into."""
     while isinstance(a.base, np.ndarray):
         a = a.base
     return a
 
 
 def layout_from_array(a: np.ndarray) -> Layout:
-    """The :class:`Layout` of a numpy array, in elements of ``a.dtype``."""
+    """The `Layout` of a numpy array, in elements of `a.dtype`."""
     item = a.itemsize
     if item == 0:
         raise ValueError(f"cannot express strides in elements of a zero-size dtype {a.dtype}")

@@ -1,6 +1,6 @@
 """Read a torch tensor's layout: sizes, element strides and storage offset.
 
-Reads metadata only, so it works on any device (``meta`` included) at a cost that does
+Reads metadata only, so it works on any device (`meta` included) at a cost that does
 not depend on the number of elements.
 """
 
@@ -15,7 +15,7 @@ from flatviz.layout import Layout
 
 
 def layout_from_tensor(t: torch.Tensor) -> Layout:
-    """The :class:`Layout` of a strided tensor; sparse, nested and quantized tensors are
+    """The `Layout` of a strided tensor; sparse, nested and quantized tensors are
     refused with a ValueError naming their layout, since they have no single stride."""
     if t.is_nested:
         raise ValueError(
