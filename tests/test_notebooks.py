@@ -1,0 +1,193 @@
+"""The notebooks under docs/notebooks/ run top to bottom without an error and show their results.
+
+mkdocs-jupyter executes them at every site build; these tests run them without mkdocs, the
+same way (jupytext percent script -> notebook -> nbclient on the ``python3`` kernel), and
+check what each one shows. Nothing here asserts on a timing.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "docs" / "notebooks"
+CACHE = ROOT / ".cache"
+
+# The environment the Makefile and conftest.py set, handed to the kernel explicitly:
+# Keras on torch, and no tool writing its config or cache into the home directory.
+KERNEL_ENV = {
+    "KERAS_BACKEND": "torch",
+    "KERAS_HOME": str(CACHE / "keras"),
+    "MPLCONFIGDIR": str(CACHE / "matplotlib"),
+    "IPYTHONDIR": str(CACHE / "ipython"),
+    "JUPYTER_CONFIG_DIR": str(CACHE / "jupyter" / "config"),
+    "JUPYTER_DATA_DIR": str(CACHE / "jupyter" / "data"),
+    "JUPYTER_RUNTIME_DIR": str(CACHE / "jupyter" / "runtime"),
+    "JUPYTER_PLATFORM_DIRS": "1",
+}
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run_notebook(name: str, tmp_path: Path) -> Any:
+    """Execute docs/notebooks/<name> in a fresh kernel with cwd ``tmp_path``; any error in a
+    cell raises (as mkdocs-jupyter's ``allow_errors: false`` does at build)."""
+    nb = jupytext.read(NOTEBOOKS / name)
+    wanted = {k: os.environ.get(k, v) for k, v in KERNEL_ENV.items()}
+    env = {**os.environ, **wanted}
+    # A last cell checks that the kernel got that environment (outputs nothing).
+    check = f"import os\nassert {{k: os.environ.get(k) for k in {sorted(wanted)!r}}} == {wanted!r}"
+    nb.cells.append(nbformat.v4.new_code_cell(check))
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=300,
+        allow_errors=False,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute(env=env)
+    return nb
+
+
+def code_outputs(nb: Any) -> list[dict[str, Any]]:
+    return [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+
+
+def stdout(nb: Any) -> str:
+    return "".join(
+        out["text"]
+        for out in code_outputs(nb)
+        if out["output_type"] == "stream" and out["name"] == "stdout"
+    )
+
+
+def pngs(outputs: list[dict[str, Any]]) -> list[bytes]:
+    return [
+        base64.b64decode(out["data"]["image/png"])
+        for out in outputs
+        if "image/png" in out.get("data", {})
+    ]
+
+
+def title(nb: Any) -> str:
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    return first.source.splitlines()[0]
+
+
+def sections(nb: Any) -> dict[str, list[dict[str, Any]]]:
+    """Outputs of the code cells under each ``## heading``, by heading text."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    heading = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    heading = line[3:].strip()
+                    found[heading] = []
+        elif heading:
+            found[heading].extend(cell.outputs)
+    return found
+
+
+# Table rows shown by training.py: "| variant | 96.9% | 0.2% | 96.9%, 97.0%, 96.7% |".
+ROW = re.compile(r"^\| ([^|]+?) \| ([\d.]+)% \| ([\d.]+)% \| ([^|]+) \|$", re.M)
+
+
+def test_training(tmp_path: Path) -> None:
+    nb = run_notebook("training.py", tmp_path)
+    assert title(nb) == "# What a wrong flatten does to training"
+    tables = [
+        out["data"]["text/markdown"]
+        for out in code_outputs(nb)
+        if "text/markdown" in out.get("data", {})
+    ]
+    assert len(tables) == 1
+    rows = {name: (float(mean), seeds) for name, mean, _, seeds in ROW.findall(tables[0])}
+    assert set(rows) == {
+        "correct",
+        "batch mix (transpose)",
+        "batch mix (reshape)",
+        "NHWC",
+        "port bug",
+    }
+    assert all(len(seeds.split(",")) >= 3 for _, seeds in rows.values())
+    correct = rows["correct"][0]
+    for wrong in ["batch mix (transpose)", "batch mix (reshape)", "port bug"]:
+        assert correct > rows[wrong][0], (wrong, rows)
+    # The page says a consistent NHWC flatten trains as well as the correct one.
+    assert abs(rows["NHWC"][0] - correct) < 2.0, rows
+
+    text = stdout(nb)
+    assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied" in text
+    assert "batch of 1 -> (10,)" in text
+    assert "same values in every row: True" in text
+    assert "precision" in text and "recall" in text
+    images = pngs(code_outputs(nb))
+    assert len(images) == 2  # learning curves, confusion matrix
+    assert all(png.startswith(PNG_MAGIC) for png in images)
+
+
+def test_copy_cost(tmp_path: Path) -> None:
+    nb = run_notebook("copy-cost.py", tmp_path)
+    assert title(nb) == "# What a copy costs"
+    text = stdout(nb)
+    assert re.search(r"^view +flatviz: view +shares memory: True$", text, re.M)
+    assert re.search(r"^flatten copy +flatviz: copy +shares memory: False$", text, re.M)
+    found = re.findall(r"^clone bandwidth at 256 MB: ([\d.]+) GB/s$", text, re.M)
+    assert len(found) == 1 and float(found[0]) > 0
+    # Two tables (time, speed) with one row per size, 1 KB to 256 MB.
+    sizes = re.findall(r"^ *(\d+ [KM]B)(?: +[\d.]+){3,4}$", text, re.M)
+    assert sizes == [f"{n} {u}" for u in ["KB", "MB"] for n in [1, 4, 16, 64, 256]] * 2
+    # The GPU estimate is arithmetic, so it is exact: 2 x 256 MiB at 1000 and 300 GB/s.
+    assert re.search(r"^256 MB +536\.9 us +1789\.6 us$", text, re.M)
+    assert "flatten(1) is a view: False" in text
+    images = pngs(code_outputs(nb))
+    assert len(images) == 1 and images[0].startswith(PNG_MAGIC)
+
+
+GALLERY_CASES = [
+    "transpose",
+    "permute",
+    "Step slicing",
+    "narrow: an offset",
+    "expand",
+    "Overlapping as_strided",
+    "unfold",
+    "diagonal",
+    "A size-1 dim with an odd stride",
+    "channels_last",
+]
+
+
+def test_gallery(tmp_path: Path) -> None:
+    nb = run_notebook("gallery.py", tmp_path)
+    assert title(nb) == "# Diagram gallery in Jupyter"
+    by_section = sections(nb)
+    for case in GALLERY_CASES:
+        outputs = by_section[case]
+        images = pngs(outputs)
+        assert len(images) == 1 and images[0].startswith(PNG_MAGIC), case
+        printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+        assert printed.startswith("flatten(start_dim="), case
+        assert "why    :" in printed, case
+    assert len(pngs(by_section["A dark notebook"])) == 1
+    # The first cell ends with a plan: Jupyter shows its repr.
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    shown = [o["data"]["text/plain"] for o in first.outputs if o["output_type"] == "execute_result"]
+    assert len(shown) == 1 and shown[0].startswith("flatten(start_dim=0, end_dim=1)\n")
+    assert "result : shape (6,), copy" in shown[0]
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.name)
+def test_every_notebook_is_tested(path: Path) -> None:
+    assert f"test_{path.stem.replace('-', '_')}" in globals()
