@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from tests.docfences import docstring_sybil, markdown_sybil
+
 ROOT = str(Path(__file__).parent)
 
 # The same environment the Makefile sets, for a bare `pytest` too: Keras on torch, and no
@@ -16,10 +18,9 @@ for name, value in {
     "JUPYTER_DATA_DIR": f"{ROOT}/.cache/jupyter/data",
     "JUPYTER_RUNTIME_DIR": f"{ROOT}/.cache/jupyter/runtime",
     "JUPYTER_PLATFORM_DIRS": "1",
+    "NO_MKDOCS_2_WARNING": "1",
 }.items():
     os.environ.setdefault(name, value)
-
-from tests.docfences import docstring_sybil, markdown_sybil
 
 pytest_collect_file = (
     markdown_sybil(ROOT, ["docs/**/*.md", "README.md"]) + docstring_sybil(ROOT, ["flatviz/**/*.py"])
