@@ -19,31 +19,14 @@ import numpy as np
 import torch
 
 import flatviz
+from flatviz.palette import BOTH_THEMES_RC
 
 # One thread: on a shared 2-core machine, two threads make the
 # timings jump around.
 torch.set_num_threads(1)
 
-# Transparent plots with mid-grey ink read on light and dark pages.
-# (Keep the grey's lightness under 0.5: Jupyter then tags the image
-# "needs a light background" and a light page adds none.)
-GREY = "#777777"
-plt.rcParams.update(
-    {
-        "figure.facecolor": "none",
-        "axes.facecolor": "none",
-        "savefig.facecolor": "none",
-        "text.color": GREY,
-        "axes.labelcolor": GREY,
-        "axes.edgecolor": GREY,
-        "xtick.color": GREY,
-        "ytick.color": GREY,
-        "grid.color": GREY,
-        "grid.alpha": 0.3,
-        "legend.frameon": False,
-        "figure.dpi": 110,
-    }
-)
+# Transparent plots with mid-grey ink, readable on the light and dark pages.
+plt.rcParams.update(BOTH_THEMES_RC)
 
 # %% [markdown]
 # ## The tensors

@@ -29,29 +29,15 @@ from sklearn.metrics import classification_report, confusion_matrix
 from sklearn.model_selection import train_test_split
 from torch import nn
 
+from flatviz.palette import BOTH_THEMES_INK, BOTH_THEMES_RC
+
 # Same results on the same machine: fixed seeds, deterministic
 # kernels, and one thread (the model is tiny).
 torch.use_deterministic_algorithms(True)
 torch.set_num_threads(1)
 
-# Transparent plots with mid-grey ink read on light and dark pages.
-# (Keep the grey's lightness under 0.5: Jupyter then tags the image
-# "needs a light background" and a light page adds none.)
-GREY = "#777777"
-plt.rcParams.update(
-    {
-        "figure.facecolor": "none",
-        "axes.facecolor": "none",
-        "savefig.facecolor": "none",
-        "text.color": GREY,
-        "axes.labelcolor": GREY,
-        "axes.edgecolor": GREY,
-        "xtick.color": GREY,
-        "ytick.color": GREY,
-        "legend.frameon": False,
-        "figure.dpi": 110,
-    }
-)
+# Transparent plots with mid-grey ink, readable on the light and dark pages.
+plt.rcParams.update(BOTH_THEMES_RC)
 
 # %% [markdown]
 # ## The data
@@ -267,7 +253,7 @@ ax_acc.set(
     title="Test accuracy",
     ylim=(0, 100),
 )
-ax_acc.axhline(10, color=GREY, lw=0.8)
+ax_acc.axhline(10, color=BOTH_THEMES_INK, lw=0.8)
 ax_acc.legend(loc="center right", fontsize=8)
 plt.show()
 
