@@ -19,6 +19,8 @@ for name, value in {
     "JUPYTER_RUNTIME_DIR": f"{ROOT}/.cache/jupyter/runtime",
     "JUPYTER_PLATFORM_DIRS": "1",
     "NO_MKDOCS_2_WARNING": "1",
+    "XDG_CACHE_HOME": f"{ROOT}/.cache",
+    "XDG_CONFIG_HOME": f"{ROOT}/.cache/config",
 }.items():
     os.environ.setdefault(name, value)
 
