@@ -74,18 +74,6 @@ class Layout:
         """Number of elements (the product of the shape; 1 for 0-d)."""
         return math.prod(self.shape)
 
-    def is_contiguous(self) -> bool:
-        """torch's rule: row-major with no gaps, ignoring the strides of size-1 dims."""
-        if self.numel == 0:
-            return True
-        expected = 1
-        for size, stride in zip(reversed(self.shape), reversed(self.stride), strict=True):
-            if size != 1:
-                if stride != expected:
-                    return False
-                expected *= size
-        return True
-
     def offset_of(self, index: Sequence[int]) -> int:
         """Storage index of the element at `index` (one int per dim)."""
         if len(index) != self.ndim:
