@@ -27,6 +27,23 @@ def _ints(name: str, values: Iterable[object]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def ravel(index: Sequence[int], shape: Sequence[int]) -> int:
+    """The row-major position of `index` in a tensor of `shape`."""
+    flat = 0
+    for i, size in zip(index, shape, strict=True):
+        flat = flat * size + i
+    return flat
+
+
+def unravel(flat: int, shape: Sequence[int]) -> tuple[int, ...]:
+    """The multi-index of the `flat`-th element of a tensor of `shape`, in row-major order."""
+    index = []
+    for size in reversed(shape):
+        flat, i = divmod(flat, size)
+        index.append(i)
+    return tuple(reversed(index))
+
+
 @dataclass(frozen=True, init=False)
 class Layout:
     """Where each element of a strided tensor lives in its storage.
@@ -87,11 +104,7 @@ class Layout:
         """The multi-index of the `flat`-th element in row-major order."""
         if not 0 <= flat < self.numel:
             raise IndexError(f"flat index {flat} is out of range for {self.numel} elements")
-        index = []
-        for size in reversed(self.shape):
-            flat, i = divmod(flat, size)
-            index.append(i)
-        return tuple(reversed(index))
+        return unravel(flat, self.shape)
 
     def offsets(self) -> npt.NDArray[np.int64]:
         """Storage index of every element in row-major order, as a 1-d int64 numpy array.

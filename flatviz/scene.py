@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flatviz.labels import Labeler
-from flatviz.layout import Layout
+from flatviz.layout import Layout, ravel, unravel
 from flatviz.plan import FlattenPlan
 
 Index = tuple[int, ...]
@@ -99,21 +99,6 @@ def shown(size: int, edge: int, elide: bool) -> list[int | None]:
     if not elide or size <= 2 * edge + 1:
         return list(range(size))
     return [*range(edge), None, *range(size - edge, size)]
-
-
-def _unravel(flat: int, shape: Sequence[int]) -> Index:
-    index = []
-    for size in reversed(shape):
-        flat, i = divmod(flat, size)
-        index.append(i)
-    return tuple(reversed(index))
-
-
-def _ravel(index: Index, shape: Sequence[int]) -> int:
-    flat = 0
-    for i, size in zip(index, shape, strict=True):
-        flat = flat * size + i
-    return flat
 
 
 @dataclass
@@ -253,7 +238,7 @@ def build_scene(
 
     def label_map(indices: list[Index]) -> dict[Index, str]:
         if labels is None:
-            return {i: str(_ravel(i, layout.shape)) for i in indices}
+            return {i: str(ravel(i, layout.shape)) for i in indices}
         return dict(zip(indices, labels(indices), strict=True))
 
     def layout_grid(
@@ -299,14 +284,14 @@ def build_scene(
         return i
 
     def result_source(i: Index) -> Index:
-        return _unravel(_ravel(i, plan.shape), layout.shape) if layout.ndim else ()
+        return unravel(ravel(i, plan.shape), layout.shape) if layout.ndim else ()
 
     grid_in, names_in = layout_grid(layout.shape, name, identity)
     grid_out, names_out = layout_grid(plan.shape, "result", result_source)
 
     # Storage strip first in data terms: which addresses, in which boxes.
     drawn = [i for i, _, _ in grid_in.slots if i is not None]
-    order = sorted(drawn, key=lambda i: _ravel(i, layout.shape))
+    order = sorted(drawn, key=lambda i: ravel(i, layout.shape))
     addresses = sorted({layout.offset_of(i) for i in drawn})
     counts = _read_counts(layout, addresses) or {}
     strip = _storage_strip(layout.offset, addresses, elide, edge_items, storage_size)
@@ -348,7 +333,7 @@ def build_scene(
     if not layout.numel:
         texts.append(Text(0, y + 0.5, "nothing is read", "block"))
     hops = []
-    flats = [(_ravel(i, layout.shape), layout.offset_of(i)) for i in order]
+    flats = [(ravel(i, layout.shape), layout.offset_of(i)) for i in order]
     for (f0, a0), (f1, a1) in itertools.pairwise(flats):
         if f1 == f0 + 1 and a0 != a1 and a0 in centers and a1 in centers:
             hops.append(Hop(centers[a0], centers[a1], y))
