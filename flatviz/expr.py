@@ -73,9 +73,8 @@ class _Evaluator:
             return self.method(receiver, node)
         if isinstance(node, ast.Attribute):
             self.check_attribute(node.attr, PROPERTIES)
-            return self.torch_call(
-                f".{node.attr}", lambda: getattr(self.tensor(node.value), node.attr)
-            )
+            receiver = self.tensor(node.value)
+            return self.torch_call(f".{node.attr}", lambda: getattr(receiver, node.attr))
         if isinstance(node, ast.Subscript):
             receiver = self.tensor(node.value)
             index = self.index(node.slice)
