@@ -9,7 +9,7 @@ ROOT = str(Path(__file__).parent)
 
 # The same environment the Makefile sets, for a bare `pytest` too: Keras on torch, and no
 # tool writing its config or cache into the home directory.
-for name, value in {
+TOOL_ENV = {
     "KERAS_BACKEND": "torch",
     "KERAS_HOME": f"{ROOT}/.cache/keras",
     "MPLCONFIGDIR": f"{ROOT}/.cache/matplotlib",
@@ -21,7 +21,8 @@ for name, value in {
     "NO_MKDOCS_2_WARNING": "1",
     "XDG_CACHE_HOME": f"{ROOT}/.cache",
     "XDG_CONFIG_HOME": f"{ROOT}/.cache/config",
-}.items():
+}
+for name, value in TOOL_ENV.items():
     os.environ.setdefault(name, value)
 
 pytest_collect_file = (

@@ -18,22 +18,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from conftest import TOOL_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "docs" / "notebooks"
-CACHE = ROOT / ".cache"
-
-# The environment the Makefile and conftest.py set, handed to the kernel explicitly:
-# Keras on torch, and no tool writing its config or cache into the home directory.
-KERNEL_ENV = {
-    "KERAS_BACKEND": "torch",
-    "KERAS_HOME": str(CACHE / "keras"),
-    "MPLCONFIGDIR": str(CACHE / "matplotlib"),
-    "IPYTHONDIR": str(CACHE / "ipython"),
-    "JUPYTER_CONFIG_DIR": str(CACHE / "jupyter" / "config"),
-    "JUPYTER_DATA_DIR": str(CACHE / "jupyter" / "data"),
-    "JUPYTER_RUNTIME_DIR": str(CACHE / "jupyter" / "runtime"),
-    "JUPYTER_PLATFORM_DIRS": "1",
-}
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -42,7 +30,7 @@ def run_notebook(name: str, tmp_path: Path) -> Any:
     """Execute docs/notebooks/<name> in a fresh kernel with cwd ``tmp_path``; any error in a
     cell raises (as mkdocs-jupyter's ``allow_errors: false`` does at build)."""
     nb = jupytext.read(NOTEBOOKS / name)
-    wanted = {k: os.environ.get(k, v) for k, v in KERNEL_ENV.items()}
+    wanted = {k: os.environ.get(k, v) for k, v in TOOL_ENV.items()}
     env = {**os.environ, **wanted}
     # A last cell checks that the kernel got that environment (outputs nothing).
     check = f"import os\nassert {{k: os.environ.get(k) for k in {sorted(wanted)!r}}} == {wanted!r}"
