@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 #: How many storage offsets `str(plan)` lists before eliding the rest.
 READS_SHOWN = 12
+#: Columns `str(plan)` wraps its lines at, so a plan reads without scrolling sideways.
+TEXT_WIDTH = 88
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
@@ -170,15 +173,23 @@ class FlattenPlan:
 
     def __str__(self) -> str:
         verdict = f"view, stride {_fmt(self.stride)}" if self.stride is not None else "copy"
-        return "\n".join(
-            [
-                f"flatten(start_dim={self.start_dim}, end_dim={self.end_dim})",
-                f"  input  : {self.layout}",
-                f"  result : shape {_fmt(self.shape)}, {verdict}",
-                f"  reads  : {self._reads()}",
-                f"  why    : {self.reason}",
-            ]
-        )
+        rows = [
+            ("input", str(self.layout)),
+            ("result", f"shape {_fmt(self.shape)}, {verdict}"),
+            ("reads", self._reads()),
+            ("why", self.reason),
+        ]
+        lines = [f"flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"]
+        for label, text in rows:
+            head = f"  {label:<7}: "
+            lines += textwrap.wrap(
+                text,
+                TEXT_WIDTH,
+                initial_indent=head,
+                subsequent_indent=" " * len(head),
+                break_on_hyphens=False,
+            )
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         """The text picture, so a plan shows itself readably at a prompt or in Jupyter."""

@@ -257,3 +257,13 @@ def test_numpy_strides_match_torch_from_numpy() -> None:
     # torch.from_numpy starts its storage at the view's first element; flatviz counts from
     # the owning buffer, which is 1 * 20 elements earlier here.
     assert layout.offset == 20
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_plan_text_fits_88_columns_and_keeps_every_word(name: str) -> None:
+    x = NAMED[name]()
+    for start in range(max(x.dim(), 1)):
+        plan = flatviz.explain(x, start)
+        text = str(plan)
+        assert max(len(line) for line in text.splitlines()) <= 88, text
+        assert " ".join(text.split()).endswith(" ".join(plan.reason.split())), text
