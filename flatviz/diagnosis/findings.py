@@ -26,6 +26,9 @@ FLATTEN_LIKE = frozenset({"flatten", "view", "reshape", "ravel"})
 #: Calls that contract a dim of their first input: linear and matmul its last, conv dim 1.
 CONTRACTING = {"linear": -1, "matmul": -1, "mm": -1, "bmm": -1, "__matmul__": -1}
 CONVS = frozenset({"conv1d", "conv2d", "conv3d"})
+#: Ops whose output strides on CPU or CUDA follow their input's, but are contiguous on meta.
+DEVICE_LAYOUT = frozenset({"scaled_dot_product_attention"})
+_VIEWS = frozenset({"transpose", "permute", "t", "view", "unflatten", "narrow", "select"})
 #: Calls that keep the rank of a conv activation on its way to a Linear.
 _KEEPS_RANK = frozenset(
     {"relu", "relu_", "gelu", "silu", "sigmoid", "tanh", "dropout", "batch_norm", "add", "mul"}
@@ -298,12 +301,18 @@ class Diagnosis:
         self.blamed.add(producer.seq)
         src, rows = producer.inputs[0], x.shape[0]
         raised = failed is not None and failed.name == "linear"
+        if producer.name == "flatten":
+            kind, fix = "batch-mixing", self.per_sample_fix(producer, flatten_fix(producer))
+            verb = "merges the batch dim of"
+        else:
+            kind, fix = "batch-changed", self.per_sample_fix(producer)
+            verb = "turns a batch of"
         self.add(
-            "batch-changed",
+            kind,
             producer,
-            f"{named(producer)} turns a batch of {samples(src.shape[0])} {fmt(src.shape)} into "
+            f"{named(producer)} {verb} {samples(src.shape[0])} {fmt(src.shape)} into "
             f"{rows} rows {fmt(x.shape)}: each row is no longer one sample.",
-            self.per_sample_fix(producer),
+            fix,
             raised=raised,
         )
 
@@ -344,13 +353,13 @@ class Diagnosis:
             raised=True,
         )
 
-    def per_sample_fix(self, call: Call) -> str:
-        """`x.flatten(1)` and the in_features of the next Linear, with the numbers."""
+    def per_sample_fix(self, call: Call, flatten: str = "x.flatten(1)") -> str:
+        """`x.flatten(1)` and, if it differs, the in_features of the next Linear."""
         src = call.inputs[0]
         per_sample = math.prod(src.shape[1:])
         nxt = next((c for c in self.trace.calls if c.seq > call.seq and c.name == "linear"), None)
-        fix = f"x.flatten(1), which gives {fmt((src.shape[0], per_sample))}"
-        if nxt is not None and len(nxt.inputs) > 1:
+        fix = f"{flatten}, which gives {fmt((src.shape[0], per_sample))}"
+        if nxt is not None and len(nxt.inputs) > 1 and nxt.inputs[1].shape[-1] != per_sample:
             fix += f", and nn.Linear({per_sample}, {nxt.inputs[1].shape[0]}) after it"
         return fix
 
@@ -371,15 +380,36 @@ class Diagnosis:
                 break
         args = ", ".join(str(s) for s in shape)
         elements = x.numel() * x.element_size()
-        self.add(
-            "not-viewable",
-            call,
+        message = (
             f"{named(call)} needs a view, but {fmt(x.shape)} with strides {fmt(x.stride())} "
-            f"has none for {fmt(shape)}.{blocking}",
-            f"x.reshape({args}), which copies {elements} bytes per batch, "
-            f"or x.contiguous().view({args})",
-            raised=True,
+            f"has none for {fmt(shape)}.{blocking}"
         )
+        fix = f"x.reshape({args}), which copies {elements} bytes per batch, or x.contiguous().view({args})"
+        source = self.layout_source(x)
+        if source is None:
+            self.add("not-viewable", call, message, fix, raised=True)
+            return
+        message += (
+            f" These strides come from {named(source)} on meta; on a real device its output "
+            f"may follow its input's layout, where the view can work."
+        )
+        self.error, self.explained = None, True
+        self.findings.append(
+            Finding("not-viewable", "warning", where(call), message, fix, row_of(call))
+        )
+
+    def layout_source(self, x: torch.Tensor) -> Call | None:
+        """The op whose output layout differs by device that `x`'s strides come from."""
+        for _ in range(10_000):
+            producer = self.producers.get(id(x))
+            if producer is None or not producer.inputs:
+                return None
+            if producer.name in DEVICE_LAYOUT:
+                return producer
+            if producer.name not in _VIEWS:
+                return None
+            x = producer.inputs[0]
+        return None
 
     # copy notes ---------------------------------------------------------------------------
 
