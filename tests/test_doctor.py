@@ -391,7 +391,7 @@ def test_a_model_with_a_billion_parameters_on_meta_takes_little_memory() -> None
 
 
 def test_bad_arguments_raise_type_errors() -> None:
-    with pytest.raises(TypeError, match="must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match=r"must be a torch\.nn\.Module"):
         flatviz.doctor(lambda x: x, torch.zeros(1))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must be a tensor or a tuple of tensors"):
         flatviz.doctor(nn.Linear(2, 2), [1, 2])

@@ -384,7 +384,10 @@ class Diagnosis:
             f"{named(call)} needs a view, but {fmt(x.shape)} with strides {fmt(x.stride())} "
             f"has none for {fmt(shape)}.{blocking}"
         )
-        fix = f"x.reshape({args}), which copies {elements} bytes per batch, or x.contiguous().view({args})"
+        fix = (
+            f"x.reshape({args}), which copies {elements} bytes per batch, "
+            f"or x.contiguous().view({args})"
+        )
         source = self.layout_source(x)
         if source is None:
             self.add("not-viewable", call, message, fix, raised=True)
