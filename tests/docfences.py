@@ -133,12 +133,29 @@ def run_code_block(example: Example) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Console:
+    """A console fence, and the Python fences above it titled with a file name (e.g.
+    ``python title="net.py"``), which are written where its commands run."""
+
+    text: str
+    files: dict[str, str]
+
+
+def _file_title(attributes: str) -> str | None:
+    """The file a fence shows, from its ``title="net.py"``; None unless a bare ``.py`` name."""
+    title = dict(_OPTION.findall(attributes)).get("title", "")
+    return title if re.fullmatch(r"\w+\.py", title) else None
+
+
 def run_console(example: Example) -> str | None:
-    """Run each ``$ flatviz ...`` line of a console fence (in a temporary directory, so
-    files it writes go nowhere) and compare what it prints with the lines that follow."""
+    """Run each ``$ flatviz ...`` line of a console fence (in a temporary directory holding
+    the page's titled files, so files it writes go nowhere) and compare what it prints
+    with the lines that follow."""
     from flatviz.cli import main
 
-    text: str = example.parsed
+    console: Console = example.parsed
+    text = console.text
     sessions = re.split(r"^\$ ", text, flags=re.MULTILINE)
     if sessions[0].strip() or len(sessions) == 1:
         return "console fence must start with a `$ flatviz ...` command"
@@ -148,14 +165,16 @@ def run_console(example: Example) -> str | None:
         if argv[:1] != ["flatviz"]:
             return f"console fences run flatviz only, not {command!r}"
         out = io.StringIO()
-        with (
-            tempfile.TemporaryDirectory() as where,
-            contextlib.chdir(where),
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(out),
-            contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
-        ):
-            main(argv[1:])
+        with tempfile.TemporaryDirectory() as where:
+            for name, source in console.files.items():
+                Path(where, name).write_text(source, encoding="utf-8")
+            with (
+                contextlib.chdir(where),
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(out),
+                contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
+            ):
+                main(argv[1:])
         if _normalise(out.getvalue()) != _normalise(expected):
             return (
                 f"`$ {command}` printed something else\nexpected:\n{_normalise(expected)}"
@@ -209,6 +228,7 @@ class MarkdownFenceParser:
             if not regions or region.start >= regions[-1].end:
                 regions.append(region)
         claimed: Region | None = None
+        files: dict[str, str] = {}
         for index, region in enumerate(regions):
             language = _language(region)
             if language is None:
@@ -216,9 +236,13 @@ class MarkdownFenceParser:
             elif language in PYTHON_LANGUAGES:
                 following = regions[index + 1] if index + 1 < len(regions) else None
                 claimed = yield from self._python(document, region, following)
+                title = _file_title(parse_info(region.lexemes["info"])[1])
+                if title is not None:
+                    files[title] = str(region.lexemes["source"])
             elif language == CONSOLE_LANGUAGE:
                 source = region.lexemes["source"]
-                yield Region(region.start, region.end, str(source), run_console)
+                console = Console(str(source), dict(files))
+                yield Region(region.start, region.end, console, run_console)
             elif language == OUTPUT_LANGUAGE and region is not claimed:
                 problem = "```output fence does not directly follow a Python code block"
                 yield _failure(document, region, problem)
