@@ -79,7 +79,9 @@ def label(call: Call) -> str:
     """How the user wrote the call, e.g. `torch.flatten(x)`, `x.view(-1, 256)`, `Flatten`."""
     if call.in_layer and call.layer is not None:
         return type(call.layer.module).__name__
-    rest = [repr(a) for a in call.args[1:] if not isinstance(a, torch.Tensor)]
+    if call.name in ("matmul", "__matmul__"):
+        return "x @ y"
+    rest = ["y" if isinstance(a, torch.Tensor) else repr(a) for a in call.args[1:]]
     rest += [f"{k}={v!r}" for k, v in call.kwargs.items() if not isinstance(v, torch.Tensor)]
     qualname = str(getattr(call.func, "__qualname__", ""))
     if qualname.startswith(("TensorBase.", "Tensor.")):
