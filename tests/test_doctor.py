@@ -565,3 +565,20 @@ def test_logits_flattened_for_a_loss_are_only_a_warning() -> None:
     [warning] = report.findings
     assert (warning.kind, warning.severity) == ("batch-changed", "warning")
     assert "returns 28 rows (28, 50)" in warning.message
+
+
+class Gram(nn.Module):
+    """Feature covariance over the batch: contracts the batch on purpose."""
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return z.T @ z / z.shape[0]
+
+
+def test_contracting_the_batch_without_a_flatten_is_only_a_warning() -> None:
+    assert Gram()(torch.randn(8, 5)).shape == Gram()(torch.randn(16, 5)).shape == (5, 5)
+    report = flatviz.doctor(Gram(), torch.randn(8, 5))
+    assert report.ok
+    [warning] = report.findings
+    assert (warning.kind, warning.severity) == ("batch-mixing", "warning")
+    line = line_of(Gram.forward, "z.T @ z")
+    assert warning.where == f"Gram.forward (test_doctor.py:{line})"

@@ -119,7 +119,7 @@ class Diagnosis:
     def __init__(self, trace: Trace, batch: BatchDims, device: torch.device) -> None:
         self.trace, self.batch, self.device = trace, batch, device
         self.producers = trace.producers()
-        self.failed = trace.failed
+        self.failed = trace.failed if trace.error is not None else None
         self.error = None if self.failed is None else quote(self.failed, device)
         if self.error is None and trace.error is not None:
             self.error = str(trace.error).strip().splitlines()[0]
@@ -253,10 +253,14 @@ class Diagnosis:
                 f"of {per_sample} features."
             )
             fix = f"{flatten_fix(merge)}, which gives {rows}"
+            self.add("batch-mixing", culprit, message, fix, raised=call.error is not None)
         else:
-            message = f"{named(call)} contracts dim {dim}, which carries the batch: {holds}."
-            fix = "keep the batch in dim 0 and contract the features only"
-        self.add("batch-mixing", culprit, message, fix, raised=call.error is not None)
+            message = (
+                f"{named(call)} contracts dim {dim}, which carries the batch: {holds}. That "
+                f"is right for a statistic over the batch, wrong for a per-sample layer."
+            )
+            fix = "keep the batch out of the contracted dim, if each sample should stay apart"
+            self.add("batch-mixing", culprit, message, fix, severity="warning")
         return True
 
     def linear(self, call: Call) -> None:
