@@ -588,3 +588,19 @@ def test_contracting_the_batch_without_a_flatten_is_only_a_warning() -> None:
     assert (warning.kind, warning.severity) == ("batch-mixing", "warning")
     line = line_of(Gram.forward, "z.T @ z")
     assert warning.where == f"Gram.forward (test_doctor.py:{line})"
+
+
+class SelfAttention(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.att = nn.MultiheadAttention(32, 4, batch_first=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.att(x, x, x)[0]
+
+
+def test_calls_made_by_torchs_own_layers_belong_to_the_layer() -> None:
+    report = flatviz.doctor(SelfAttention(), torch.randn(2, 5, 32))
+    assert report.ok, str(report)
+    inside = {row.where for row in report.rows if row.op.startswith("x.transpose")}
+    assert inside == {"att"}  # MultiheadAttention's code transposes, not this file

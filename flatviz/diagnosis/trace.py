@@ -23,6 +23,8 @@ from torch.utils.hooks import RemovableHandle
 FALLBACK_BYTES = 64 * 2**20
 #: Frames from files under these directories belong to torch or to the doctor, not the user.
 _INTERNAL = (os.path.dirname(torch.__file__), os.path.dirname(__file__))
+#: torch's own layers: a call their code makes belongs to the layer, not to a user's line.
+_MODULES = os.path.join(os.path.dirname(torch.__file__), "nn", "modules", "")
 
 
 @dataclass(eq=False)
@@ -95,9 +97,12 @@ def _is_layer(module: nn.Module) -> bool:
 
 
 def _site(running: Layer | None) -> str:
-    """`Owner.function (file.py:line)` for the innermost frame outside torch and flatviz."""
+    """`Owner.function (file.py:line)` for the innermost frame outside torch and flatviz;
+    the running module's name when torch's own module code made the call."""
     frame = sys._getframe(2)
     while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        if running is not None and frame.f_code.co_filename.startswith(_MODULES):
+            return running.name
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
         return "?"
