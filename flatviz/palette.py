@@ -73,25 +73,3 @@ def theme(name: str) -> Theme:
         return THEMES[name]
     except KeyError:
         raise ValueError(f"unknown theme {name!r}: expected one of {sorted(THEMES)}") from None
-
-
-#: Ink for plots that sit on both site themes: mid-grey reads on white and on slate.
-#: (Below 50 % lightness, so Jupyter does not tag the image as needing a light
-#: background, which mkdocs-jupyter would paint as a box on the dark theme.)
-BOTH_THEMES_INK = "#777777"
-
-#: matplotlib settings for such plots: no background at all, mid-grey text and axes.
-BOTH_THEMES_RC: dict[str, object] = {
-    "figure.facecolor": "none",
-    "axes.facecolor": "none",
-    "savefig.facecolor": "none",
-    "text.color": BOTH_THEMES_INK,
-    "axes.labelcolor": BOTH_THEMES_INK,
-    "axes.edgecolor": BOTH_THEMES_INK,
-    "xtick.color": BOTH_THEMES_INK,
-    "ytick.color": BOTH_THEMES_INK,
-    "grid.color": BOTH_THEMES_INK,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "figure.dpi": 110,
-}

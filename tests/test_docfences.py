@@ -443,7 +443,7 @@ def test_exec_fence_with_an_image_and_alt_passes(tmp_path: Path) -> None:
     ("body", "problem"),
     [
         ("print('<img src=\"data:,\">')", "an <img> without alt text"),
-        ("print('<p>no picture</p>')", "printed no <img>"),
+        ("print('<p>no picture</p>')", "printed no <img> or <svg>"),
         ("x = 1", "printed nothing"),
     ],
 )

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 import flatviz
-from flatviz.palette import BOTH_THEMES_RC
+from doctools.figures import BOTH_THEMES_RC
 
 # One thread: on a shared 2-core machine, two threads make the
 # timings jump around.
