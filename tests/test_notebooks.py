@@ -131,14 +131,19 @@ def test_copy_cost(tmp_path: Path) -> None:
     text = stdout(nb)
     assert re.search(r"^view +flatviz: view +shares memory: True$", text, re.M)
     assert re.search(r"^flatten copy +flatviz: copy +shares memory: False$", text, re.M)
-    found = re.findall(r"^clone bandwidth at 256 MB: ([\d.]+) GB/s$", text, re.M)
+    found = re.findall(r"^clone bandwidth at 256 MiB: ([\d.]+) GB/s$", text, re.M)
     assert len(found) == 1 and float(found[0]) > 0
-    # Two tables (time, speed) with one row per size, 1 KB to 256 MB.
-    sizes = re.findall(r"^ *(\d+ [KM]B)(?: +[\d.]+){3,4}$", text, re.M)
-    assert sizes == [f"{n} {u}" for u in ["KB", "MB"] for n in [1, 4, 16, 64, 256]] * 2
-    # The GPU estimate is arithmetic, so it is exact: 2 x 256 MiB at 1000 and 300 GB/s.
-    assert re.search(r"^256 MB +536\.9 us +1789\.6 us$", text, re.M)
+    # Two tables (time, speed) with one row per size, 1 KiB to 256 MiB.
+    sizes = re.findall(r"^ *(\d+ [KM]iB)(?: +[\d.]+){3,4}$", text, re.M)
+    assert sizes == [f"{n} {u}" for u in ["KiB", "MiB"] for n in [1, 4, 16, 64, 256]] * 2
+    # The GPU estimate is arithmetic, so it is exact: 2 x 256 MiB at 300, 1000, 3000 GB/s.
+    assert re.search(r"^ *256 MiB +1789\.6 us +536\.9 us +179\.0 us$", text, re.M)
     assert "flatten(1) is a view: False" in text
+    # The prose's 98 MiB = 102.8 MB, and its 0.69, 0.21 and 0.07 ms.
+    assert "102,760,448 bytes = 98 MiB = 102.8 MB" in text
+    for bw, ms in [(300, "0.69"), (1000, "0.21"), (3000, "0.07")]:
+        assert f"copy at {bw} GB/s: {ms} ms" in text
+    assert "after global pooling, flatten(1) is a view: True" in text
     images = pngs(code_outputs(nb))
     assert len(images) == 1 and images[0].startswith(PNG_MAGIC)
 
