@@ -66,6 +66,20 @@ def pngs(outputs: list[dict[str, Any]]) -> list[bytes]:
     ]
 
 
+def inline_svgs(outputs: list[dict[str, Any]]) -> list[str]:
+    """The themed inline SVG figures (HTML outputs), each checked to be a titled image with
+    real text and no raster, base64 or PNG in it."""
+    found = []
+    for out in outputs:
+        html = out.get("data", {}).get("text/html", "")
+        if 'class="fv-figure"' in html:
+            assert html.startswith("<svg ") and html.count("<svg") == 1, html[:200]
+            assert 'role="img"' in html and re.search(r"<title>[^<]+</title>", html)
+            assert "<text" in html and "base64" not in html
+            found.append(html)
+    return found
+
+
 def title(nb: Any) -> str:
     first = nb.cells[0]
     assert first.cell_type == "markdown"
@@ -120,9 +134,11 @@ def test_training(tmp_path: Path) -> None:
     assert "batch of 1 -> (10,)" in text
     assert "same values in every row: True" in text
     assert "precision" in text and "recall" in text
-    images = pngs(code_outputs(nb))
-    assert len(images) == 2  # learning curves, confusion matrix
-    assert all(png.startswith(PNG_MAGIC) for png in images)
+    # learning curves, confusion matrix; no PNG, no image/svg+xml (a base64 <img> on the site)
+    assert len(inline_svgs(code_outputs(nb))) == 2
+    assert all(
+        not set(o.get("data", {})) & {"image/png", "image/svg+xml"} for o in code_outputs(nb)
+    )
 
 
 def test_copy_cost(tmp_path: Path) -> None:
@@ -139,8 +155,10 @@ def test_copy_cost(tmp_path: Path) -> None:
     # The GPU estimate is arithmetic, so it is exact: 2 x 256 MiB at 1000 and 300 GB/s.
     assert re.search(r"^256 MB +536\.9 us +1789\.6 us$", text, re.M)
     assert "flatten(1) is a view: False" in text
-    images = pngs(code_outputs(nb))
-    assert len(images) == 1 and images[0].startswith(PNG_MAGIC)
+    assert len(inline_svgs(code_outputs(nb))) == 1
+    assert all(
+        not set(o.get("data", {})) & {"image/png", "image/svg+xml"} for o in code_outputs(nb)
+    )
 
 
 GALLERY_CASES = [
