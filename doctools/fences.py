@@ -114,7 +114,7 @@ class _Pictures(HTMLParser):
 def check_rendered(block: CodeBlock, printed: str) -> str | None:
     """A fence markdown-exec renders must print page content. An HTML one must print a
     picture: each ``<svg>`` with ``role="img"`` and a name (its ``<title>`` or aria-label),
-    each ``<img>`` with alt text."""
+    each ``<img>`` with alt text, and no image as a base64 data URI."""
     if not printed.strip():
         return "exec fence printed nothing: markdown-exec would render an empty block"
     if not block.html:
@@ -129,7 +129,9 @@ def check_rendered(block: CodeBlock, printed: str) -> str | None:
             return 'html exec fence printed an <svg> without role="img"'
         if not (svg["title"].strip() or svg["label"].strip()):
             return "html exec fence printed an <svg> without a <title> or aria-label"
-    for _, alt in pictures.images:
+    for src, alt in pictures.images:
+        if re.match(r"\s*data:[^,]*;base64,", src, re.IGNORECASE):
+            return "html exec fence printed a base64 <img>: print the <svg> itself"
         if not alt.strip():
             return "html exec fence printed an <img> without alt text"
     return None

@@ -469,6 +469,8 @@ def test_exec_fence_with_a_named_picture_passes(tmp_path: Path, printed: str) ->
     ("printed", "problem"),
     [
         ('<img src="x.png">', "an <img> without alt text"),
+        ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="a diagram">', "a base64 <img>"),
+        ('<img src="DATA:image/png;base64,AAAA" alt="a diagram">', "a base64 <img>"),
         ("<p>no picture</p>", "printed no <svg> or <img>"),
         ("<svg><title>a diagram</title></svg>", 'an <svg> without role="img"'),
         ('<svg role="presentation"><title>x</title></svg>', 'an <svg> without role="img"'),
