@@ -35,6 +35,9 @@ CHAR_W = 0.2
 NOTE_CHAR_W = 0.12
 #: Up to this many elements, overlapping reads are counted exactly.
 COUNT_LIMIT = 1 << 20
+#: Most element cells one grid may draw: eliding keeps a few per dim, so the count grows
+#: exponentially with the number of dims, and a diagram must stay bounded in time.
+MAX_CELLS = 4096
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,12 @@ def build_scene(
         raise ValueError(f"edge_items must be >= 1, got {edge_items}")
     layout = plan.layout
     elide = layout.numel > FULL_LIMIT
+    grid_cells = math.prod(len(shown(size, edge_items, elide)) for size in layout.shape)
+    if grid_cells > MAX_CELLS:
+        raise ValueError(
+            f"the diagram of a {layout.ndim}-d tensor would draw {grid_cells} cells, more than "
+            f"{MAX_CELLS}: index, squeeze or flatten some dims first, or lower edge_items"
+        )
     cells: list[Cell] = []
     texts: list[Text] = []
     y = 0.0

@@ -435,3 +435,17 @@ def test_strided_algebra_imports_only_the_standard_library() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout == "['flatviz']\n"
+
+
+def test_a_diagram_of_many_dims_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Eliding keeps a few cells per dim, so 20 dims of size 2 would be 2**20 cells."""
+    from flatviz.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["arange(1).expand(" + ", ".join(["2"] * 20) + ")", "-o", str(tmp_path / "d.svg")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would draw 1048576 cells" in err
+    assert list(tmp_path.iterdir()) == []
