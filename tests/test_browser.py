@@ -33,7 +33,11 @@ FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-KEY_PAGES = ["", "view-or-copy/", "gallery/", "flatviz-guide/", "notebooks/training/"]
+# The palette toggles, by the palette each one switches to (mkdocs.yml: 0 light, 1 dark). Their
+# "Switch to ..." titles become tooltips (content.tooltips), so the title is no selector.
+DARK_TOGGLE = "label.md-header__button[for='__palette_1']"
+LIGHT_TOGGLE = "label.md-header__button[for='__palette_0']"
+KEY_PAGES = ["", "errors/", "view-or-copy/", "gallery/", "flatviz-guide/", "notebooks/training/"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -125,11 +129,11 @@ def visible_diagram_themes(page: Page) -> set[str]:
 def test_dark_toggle_switches_the_diagrams(base_url: str, browser: Browser) -> None:
     page, errors, _ = open_page(browser, base_url + "view-or-copy/")
     assert visible_diagram_themes(page) == {"only-light"}
-    page.click("label[title='Switch to dark mode']")
+    page.click(DARK_TOGGLE)
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     assert visible_diagram_themes(page) == {"only-dark"}
     page.screenshot(path=str(ARTIFACTS / "view-or-copy-dark.png"))
-    page.click("label[title='Switch to light mode']")
+    page.click(LIGHT_TOGGLE)
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
     assert visible_diagram_themes(page) == {"only-light"}
     assert errors == []
@@ -164,12 +168,12 @@ REQUIRED_MESSAGES = [
 ]
 
 
-def console_blocks(page: Page) -> list[tuple[str, str]]:
-    """Click the copy button of every console block on the page; return each block's
+def copy_each(page: Page, selector: str = "div.language-pycon") -> list[tuple[str, str]]:
+    """Click the copy button of every code block ``selector`` finds; return each block's
     visible text with what its copy button put on the clipboard. Answers folded into
     ``???`` blocks are opened first, as a reader would; blocks in a tab not shown are left."""
     page.eval_on_selector_all("details", "folds => folds.forEach(d => { d.open = true })")
-    blocks = page.locator("div.language-pycon")
+    blocks = page.locator(selector)
     found = []
     for index in range(blocks.count()):
         block = blocks.nth(index)
@@ -196,7 +200,7 @@ def test_copy_buttons_copy_runnable_code(
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(base_url + path, wait_until="networkidle")
-    blocks = console_blocks(page)
+    blocks = copy_each(page)
     assert blocks
     namespace: dict[str, object] = {}
     for shown, copied in blocks:
@@ -300,3 +304,16 @@ def test_notebook_headings_in_search_results_have_no_pilcrow(
     assert "The flatten variants" in titles, titles
     assert not any("¶" in title for title in titles), titles
     assert errors == []
+
+
+def test_shell_copy_buttons_copy_the_commands(base_url: str, browser: Browser) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "cli/", wait_until="networkidle")
+    sessions = copy_each(page, "div.language-console")
+    assert len(sessions) >= 5
+    for shown, commands in sessions:
+        lines = commands.splitlines()
+        assert lines == [line[2:] for line in shown.splitlines() if line.startswith("$ ")]
+        assert all(line.startswith("flatviz") for line in lines), commands
+    context.close()

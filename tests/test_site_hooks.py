@@ -87,3 +87,19 @@ def test_notebook_heading_titles_in_search_lose_the_pilcrow() -> None:
     heading = '<h2 id="setup">Setup<a class="anchor-link" href="#setup">¶</a></h2><p>x</p>'
     assert search_titles(heading) == ["", "Setup¶"]
     assert search_titles(notebook_anchors.on_page_content(heading)) == ["", "Setup"]
+
+
+def test_a_shell_session_copies_its_commands_and_output_blocks_copy_nothing() -> None:
+    rendered = (
+        '<div class="language-console highlight"><pre><span></span><code>'
+        '<span class="gp">$ </span>flatviz &#39;arange(2, 3)&#39; -s 1\n'
+        '<span class="go">flatten(start_dim=1, end_dim=1)</span>\n'
+        '<span class="gp">$ </span>flatviz -h\n</code></pre></div>\n'
+        '<div class="language-output highlight"><pre><span></span><code>6\n</code></pre></div>'
+    )
+    page = doctest_blocks.on_page_content(rendered)
+    assert (
+        '<div class="language-console highlight" '
+        'data-copy="flatviz &#x27;arange(2, 3)&#x27; -s 1\nflatviz -h\n">'
+    ) in page
+    assert '<div class="language-output highlight no-copy">' in page
