@@ -72,21 +72,6 @@ def title(nb: Any) -> str:
     return first.source.splitlines()[0]
 
 
-def sections(nb: Any) -> dict[str, list[dict[str, Any]]]:
-    """Outputs of the code cells under each ``## heading``, by heading text."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    heading = ""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("## "):
-                    heading = line[3:].strip()
-                    found[heading] = []
-        elif heading:
-            found[heading].extend(cell.outputs)
-    return found
-
-
 # Table rows shown by training.py: "| variant | 96.9% | 0.2% | 96.9%, 97.0%, 96.7% |".
 ROW = re.compile(r"^\| ([^|]+?) \| ([\d.]+)% \| ([\d.]+)% \| ([^|]+) \|$", re.M)
 
@@ -153,39 +138,6 @@ def test_copy_cost(tmp_path: Path) -> None:
     assert "after global pooling, flatten(1) is a view: True" in text
     images = pngs(code_outputs(nb))
     assert len(images) == 1 and images[0].startswith(PNG_MAGIC)
-
-
-GALLERY_CASES = [
-    "transpose",
-    "permute",
-    "Step slicing",
-    "narrow: an offset",
-    "expand",
-    "Overlapping as_strided",
-    "unfold",
-    "diagonal",
-    "A size-1 dim with an odd stride",
-    "channels_last",
-]
-
-
-def test_gallery(tmp_path: Path) -> None:
-    nb = run_notebook("gallery.py", tmp_path)
-    assert title(nb) == "# Diagram gallery in Jupyter"
-    by_section = sections(nb)
-    for case in GALLERY_CASES:
-        outputs = by_section[case]
-        images = pngs(outputs)
-        assert len(images) == 1 and images[0].startswith(PNG_MAGIC), case
-        printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
-        assert printed.startswith("flatten(start_dim="), case
-        assert "why    :" in printed, case
-    assert len(pngs(by_section["A dark notebook"])) == 1
-    # The first cell ends with a plan: Jupyter shows its repr.
-    first = next(cell for cell in nb.cells if cell.cell_type == "code")
-    shown = [o["data"]["text/plain"] for o in first.outputs if o["output_type"] == "execute_result"]
-    assert len(shown) == 1 and shown[0].startswith("flatten(start_dim=0, end_dim=1)\n")
-    assert "result : shape (6,), copy" in shown[0]
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.name)
