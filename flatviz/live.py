@@ -19,12 +19,18 @@ SVG_NAME = "x.svg"
 
 
 def arguments(
-    expression: str, start_dim: str, end_dim: str, name: str, output: str | None = None
+    expression: str,
+    start_dim: str,
+    end_dim: str,
+    name: str,
+    labels: str,
+    output: str | None = None,
 ) -> list[str]:
-    """The command's arguments for this input; `--` keeps an expression such as `-1` positional."""
-    options = [f"--start-dim={start_dim}", f"--end-dim={end_dim}", f"--name={name}"]
+    """The command's arguments for this input; `--` keeps an expression such as `-1` positional,
+    and `--name=` a name such as `-h`."""
+    options = ["-s", start_dim, "-e", end_dim, f"--name={name}", f"--labels={labels}"]
     if output is not None:
-        options.append(f"--output={output}")
+        options += ["-o", output]
     return [*options, "--", expression]
 
 
@@ -42,7 +48,11 @@ def _run(argv: list[str]) -> tuple[str, str]:
 
 
 def render(
-    expression: str, start_dim: str = "0", end_dim: str = "-1", name: str = "x"
+    expression: str,
+    start_dim: str = "0",
+    end_dim: str = "-1",
+    name: str = "x",
+    labels: str = "address",
 ) -> dict[str, str]:
     """The plan and SVG `flatviz` makes for this input, or its one `flatviz: error:` line.
 
@@ -53,14 +63,15 @@ def render(
         >>> render("arange(2).__class__")
         {'error': "flatviz: error: attribute '__class__' is not allowed"}
     """
-    plan, error = _run(arguments(expression, start_dim, end_dim, name))
+    given = (expression, start_dim, end_dim, name, labels)
+    plan, error = _run(arguments(*given))
     if error:
         return {"error": error.rstrip("\n")}
     with tempfile.TemporaryDirectory() as where:
         path = Path(where) / SVG_NAME
-        _, error = _run(arguments(expression, start_dim, end_dim, name, str(path)))
+        _, error = _run(arguments(*given, output=str(path)))
         if error:
             return {"error": error.rstrip("\n")}
         svg = path.read_text(encoding="utf-8")
-    command = shlex.join(["flatviz", *arguments(expression, start_dim, end_dim, name, SVG_NAME)])
+    command = shlex.join(["flatviz", *arguments(*given, output=SVG_NAME)])
     return {"plan": plan.rstrip("\n"), "svg": svg, "command": command}

@@ -7,7 +7,7 @@
 // and plan, or its one error line while keeping the last good diagram. The view lives in
 // the URL's query string. Nothing is logged to the console.
 
-const FIELDS = ["expression", "start_dim", "end_dim", "name"];
+const FIELDS = ["expression", "start_dim", "end_dim", "name", "labels"];
 const HERE = new URL(".", import.meta.url);
 const PYODIDE = new URL("pyodide/", HERE).href;
 
@@ -34,8 +34,15 @@ function fillForm(state) {
   }
 }
 
+function defaultOf(element) {
+  if (element.tagName === "SELECT") {
+    return [...element.options].find((option) => option.defaultSelected).value;
+  }
+  return element.defaultValue;
+}
+
 function defaults() {
-  return Object.fromEntries(FIELDS.map((field) => [field, form.elements[field].defaultValue]));
+  return Object.fromEntries(FIELDS.map((field) => [field, defaultOf(form.elements[field])]));
 }
 
 function stateFromURL() {
@@ -73,7 +80,8 @@ function update() {
 function answer(state) {
   let view;
   try {
-    const result = render(state.expression, state.start_dim, state.end_dim, state.name);
+    const result = render(
+      state.expression, state.start_dim, state.end_dim, state.name, state.labels);
     view = result.toJs({ dict_converter: Object.fromEntries });
     result.destroy();
   } catch (err) {
