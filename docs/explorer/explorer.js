@@ -19,6 +19,8 @@ const plan = document.querySelector("[data-flatviz-plan]");
 const command = document.querySelector("[data-flatviz-command]");
 const download = document.querySelector("[data-flatviz-download]");
 
+const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
+
 let render = null;
 let pending = false;
 
@@ -132,6 +134,7 @@ async function start() {
   modules.catch(() => {}); // reported by the await below, not as an unhandled rejection
   const { loadPyodide } = await import(new URL("pyodide.mjs", PYODIDE).href);
   const ignore = () => {};
+  status.textContent = `Starting Python…${UNTIL_LIVE}`;
   const pyodide = await loadPyodide({
     indexURL: PYODIDE,
     // Packages would resolve here (never the CDN); the lockfile lists none.
@@ -139,6 +142,7 @@ async function start() {
     stdout: ignore,
     stderr: ignore,
   });
+  status.textContent = `Loading flatviz…${UNTIL_LIVE}`;
   writeModules(pyodide, await modules);
   render = pyodide.pyimport("flatviz.live").render;
   update();
