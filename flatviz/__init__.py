@@ -7,17 +7,31 @@ parts that need matplotlib (`save`) or torch (`doctor`) load on first use.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flatviz.explain import explain
 from flatviz.layout import Layout
 from flatviz.pipeline import diagram, draw, svg
 from flatviz.plan import FlattenPlan, compute_stride
 
-#: Names loaded on first use, and the module each comes from.
-_LAZY = {"save": "flatviz.files"}
+if TYPE_CHECKING:
+    from flatviz.diagnosis import doctor
+    from flatviz.files import save
 
-__all__ = ["FlattenPlan", "Layout", "compute_stride", "diagram", "draw", "explain", "save", "svg"]
+#: Names loaded on first use, and the module each comes from.
+_LAZY = {"save": "flatviz.files", "doctor": "flatviz.diagnosis"}
+
+__all__ = [
+    "FlattenPlan",
+    "Layout",
+    "compute_stride",
+    "diagram",
+    "doctor",
+    "draw",
+    "explain",
+    "save",
+    "svg",
+]
 __version__ = "0.1.0"
 
 

@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (errors exit through `fail`)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["doctor"]:
+        from flatviz.diagnosis import command
+
+        return command.main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.output is not None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flatviz.labels import Labeler
 from flatviz.layout import Layout, ravel, unravel
@@ -47,8 +47,7 @@ COUNT_LIMIT = 4096
 CELL_LABELS = ("address", "values")
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A rectangle; `shade` (storage-address colour) for cells, `label` centred in it."""
 
     x: float
@@ -62,8 +61,7 @@ class Box:
     dashed: bool = False
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """One line of text; `y` is its baseline, `anchor` is "start", "middle" or "end"."""
 
     x: float
@@ -73,16 +71,14 @@ class Text:
     anchor: str = "start"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A polyline."""
 
     points: tuple[tuple[float, float], ...]
     role: str  # a style.LINE_ROLES key
 
 
-@dataclass(frozen=True)
-class Dot:
+class Dot(NamedTuple):
     """A point of the read-order chart, coloured like the storage cell it reads."""
 
     x: float
@@ -274,6 +270,23 @@ def _strip_boxes(
     return boxes
 
 
+def wrap(text: str, chars: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `chars` (a long word stands alone):
+    textwrap's greedy rule, at a fraction of its cost on this hot path."""
+    if len(text) <= chars:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > chars:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return lines
+
+
 def _address(layout: Layout, index: Index) -> int:
     """Storage address of an in-range `index` (`Layout.offset_of` without its checks)."""
     total: int = layout.offset + sum(map(operator.mul, index, layout.stride))
@@ -299,8 +312,7 @@ class _Builder:
         """Text wrapped to the diagram's width, one line below another."""
         size = TEXT_ROLES[role].size
         chars = max(24, int((self.width - x + MARGIN - 2 * MARGIN) / (size * 0.602)))
-        parts = [text] if len(text) <= chars else textwrap.wrap(text, chars, break_on_hyphens=False)
-        for part in parts:
+        for part in wrap(text, chars):
             self.texts.append(Text(x, baseline(self.y, role), part, role))
             self.y += size * 1.5
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import textwrap
 from collections import Counter
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from flatviz.external import source_of
 from flatviz.labels import format_value
 from flatviz.plan import plan_flatten
-from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Scene, build_scene
+from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Scene, build_scene, wrap
 from tests.test_explain import derived_layouts, dims, layouts
 from tests.torch_truth import make_tensor
 
@@ -236,3 +237,17 @@ def test_five_dims_draw_as_a_grid_of_blocks() -> None:
     blocks = [t for t in texts(scene, "heading") if t.startswith("x[")]
     assert blocks == [f"x[{a}, {b}, {c}]" for a in range(2) for b in range(2) for c in range(2)]
     assert labels(scene, "input") == [str(v) for v in x.reshape(-1).tolist()]
+
+
+@given(
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc")), min_size=1),
+        max_size=30,
+    ),
+    st.integers(1, 100),
+)
+def test_wrap_breaks_lines_as_textwrap_does(words: list[str], chars: int) -> None:
+    text = " ".join(words)
+    assert wrap(text, chars) == (
+        textwrap.wrap(text, chars, break_on_hyphens=False, break_long_words=False) or [""]
+    )

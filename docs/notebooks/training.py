@@ -29,7 +29,7 @@ from sklearn.metrics import classification_report, confusion_matrix
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-from flatviz.palette import BOTH_THEMES_INK, BOTH_THEMES_RC
+from doctools.figures import BOTH_THEMES_INK, BOTH_THEMES_RC
 
 # Same results on the same machine: fixed seeds, deterministic
 # kernels, and one thread (the model is tiny).
