@@ -2,14 +2,15 @@
 //
 // Pyodide's core and flatviz's modules are served from this folder (pyodide/ and
 // flatviz-modules.json, written by doctools/explorer_assets.py); nothing comes from another
-// host. Until Python is up, the page shows the diagram drawn at build time. Every edit
-// calls flatviz.live.render, which runs the `flatviz` command in-process, and shows its SVG
-// and plan, or its one error line while keeping the last good diagram. The view lives in
-// the URL's query string. Nothing is logged to the console.
+// host. Python runs in a worker (worker.js). Until it is up, the page shows the diagram
+// drawn at build time. Every edit sends the form to flatviz.live.render, which runs the
+// `flatviz` command in-process, and shows its SVG and plan, or its one error line while
+// keeping the last good diagram. The view lives in the URL's query string. The form's
+// data-flatviz-answered holds the query of the input last answered. Nothing is logged to
+// the console.
 
 const FIELDS = ["expression", "start_dim", "end_dim", "name", "labels"];
-const HERE = new URL(".", import.meta.url);
-const PYODIDE = new URL("pyodide/", HERE).href;
+const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
 
 const form = document.querySelector("[data-flatviz-form]");
 const status = document.querySelector("[data-flatviz-status]");
@@ -19,10 +20,10 @@ const plan = document.querySelector("[data-flatviz-plan]");
 const command = document.querySelector("[data-flatviz-command]");
 const download = document.querySelector("[data-flatviz-download]");
 
-const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
-
-let render = null;
-let pending = false;
+let worker = null;
+let ready = false;
+let busy = false; // a state is with the worker; at most one is, so edits never pile up
+let queued = null; // the latest state not yet sent
 
 function readForm() {
   return Object.fromEntries(FIELDS.map((field) => [field, form.elements[field].value]));
@@ -43,18 +44,17 @@ function defaultOf(element) {
   return element.defaultValue;
 }
 
-function defaults() {
-  return Object.fromEntries(FIELDS.map((field) => [field, defaultOf(form.elements[field])]));
-}
-
 function stateFromURL() {
   const params = new URLSearchParams(window.location.search);
   return Object.fromEntries(FIELDS.map((field) => [field, params.get(field)]));
 }
 
+function query(state) {
+  return new URLSearchParams(state).toString();
+}
+
 function writeURL(state) {
-  const params = new URLSearchParams(state);
-  const url = `${window.location.pathname}?${params}${window.location.hash}`;
+  const url = `${window.location.pathname}?${query(state)}${window.location.hash}`;
   window.history.replaceState(null, "", url);
 }
 
@@ -65,37 +65,15 @@ function showError(message) {
   live.classList.add("fv-explorer__diagram--stale");
 }
 
-function clearError() {
-  error.textContent = "";
-  error.hidden = true;
-  form.elements.expression.removeAttribute("aria-invalid");
-  live.classList.remove("fv-explorer__diagram--stale");
-}
-
-// Run the command on the form's input and show what it made.
-function update() {
-  pending = false;
-  answer(readForm());
-  form.dataset.flatvizAnswered = Number(form.dataset.flatvizAnswered) + 1;
-}
-
-function answer(state) {
-  let view;
-  try {
-    const result = render(
-      state.expression, state.start_dim, state.end_dim, state.name, state.labels);
-    view = result.toJs({ dict_converter: Object.fromEntries });
-    result.destroy();
-  } catch (err) {
-    // The command answers bad input itself; reaching here is a bug in flatviz.
-    showError(`flatviz: internal error: ${String(err.message).trim().split("\n").pop()}`);
-    return;
-  }
+function show(view) {
   if (view.error !== undefined) {
     showError(view.error);
     return;
   }
-  clearError();
+  error.textContent = "";
+  error.hidden = true;
+  form.elements.expression.removeAttribute("aria-invalid");
+  live.classList.remove("fv-explorer__diagram--stale");
   live.innerHTML = view.svg;
   live.dataset.flatvizSource = "live";
   plan.textContent = view.plan;
@@ -105,60 +83,56 @@ function answer(state) {
   download.hidden = false;
 }
 
-function schedule() {
-  writeURL(readForm());
-  if (render !== null && !pending) {
-    pending = true;
-    window.setTimeout(update, 0);
+// Send the latest state to the worker, unless it is busy with an earlier one.
+function pump() {
+  if (!ready || busy || queued === null) {
+    return;
   }
+  busy = true;
+  worker.postMessage({ state: queued });
+  queued = null;
 }
 
-async function fetchModules() {
-  const response = await fetch(new URL("flatviz-modules.json", HERE));
-  if (!response.ok) {
-    throw new Error(`flatviz-modules.json: HTTP ${response.status}`);
-  }
-  return response.json();
+function edited() {
+  queued = readForm();
+  writeURL(queued);
+  pump();
 }
 
-function writeModules(pyodide, modules) {
-  // Pyodide starts in /home/pyodide, which is on sys.path.
-  for (const [path, source] of Object.entries(modules)) {
-    pyodide.FS.mkdirTree(`/home/pyodide/${path.slice(0, path.lastIndexOf("/"))}`);
-    pyodide.FS.writeFile(`/home/pyodide/${path}`, source);
-  }
+function failed(message) {
+  status.textContent = `Python could not start in this browser (${message}).${UNTIL_LIVE}`;
+  form.dataset.flatvizState = "failed";
 }
 
-async function start() {
-  const modules = fetchModules();
-  modules.catch(() => {}); // reported by the await below, not as an unhandled rejection
-  const { loadPyodide } = await import(new URL("pyodide.mjs", PYODIDE).href);
-  const ignore = () => {};
-  status.textContent = `Starting Python…${UNTIL_LIVE}`;
-  const pyodide = await loadPyodide({
-    indexURL: PYODIDE,
-    // Packages would resolve here (never the CDN); the lockfile lists none.
-    packageBaseUrl: PYODIDE,
-    stdout: ignore,
-    stderr: ignore,
-  });
-  status.textContent = `Loading flatviz…${UNTIL_LIVE}`;
-  writeModules(pyodide, await modules);
-  render = pyodide.pyimport("flatviz.live").render;
-  update();
-  status.textContent = "Live: the diagram follows your edits.";
-  form.dataset.flatvizState = "live";
-  performance.mark("flatviz-live");
+function onMessage({ data }) {
+  if (data.type === "ready") {
+    ready = true;
+    performance.mark("flatviz-python");
+    status.textContent = `Drawing…${UNTIL_LIVE}`;
+    queued = readForm();
+    pump();
+  } else if (data.type === "failed") {
+    failed(data.message);
+  } else if (data.type === "view") {
+    busy = false;
+    show(data.view);
+    form.dataset.flatvizAnswered = query(data.state);
+    if (form.dataset.flatvizState !== "live") {
+      form.dataset.flatvizState = "live";
+      status.textContent = "Live: the diagram follows your edits.";
+      performance.mark("flatviz-live");
+    }
+    pump();
+  }
 }
 
 function setUp() {
   const fromURL = stateFromURL();
-  const changed = FIELDS.some((f) => fromURL[f] !== null && fromURL[f] !== defaults()[f]);
-  fillForm(fromURL);
-  if (changed) {
+  if (FIELDS.some((f) => fromURL[f] !== null && fromURL[f] !== defaultOf(form.elements[f]))) {
     live.classList.add("fv-explorer__diagram--stale");
   }
-  form.addEventListener("input", schedule);
+  fillForm(fromURL);
+  form.addEventListener("input", edited);
   form.addEventListener("submit", (event) => event.preventDefault());
   for (const button of form.querySelectorAll("[data-preset]")) {
     button.addEventListener("click", () => {
@@ -168,13 +142,21 @@ function setUp() {
         end_dim: button.dataset.endDim,
         name: button.dataset.name,
       });
-      schedule();
+      edited();
     });
   }
-  start().catch((err) => {
-    status.textContent = `Python could not start in this browser (${err.message}); the diagram stays the one drawn at build time.`;
-    form.dataset.flatvizState = "failed";
+  try {
+    worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+  } catch (err) {
+    failed(err.message);
+    return;
+  }
+  worker.addEventListener("message", onMessage);
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    failed(event.message || "the worker stopped");
   });
+  status.textContent = `Starting Python…${UNTIL_LIVE}`;
 }
 
 setUp();
