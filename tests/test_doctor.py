@@ -424,6 +424,10 @@ def fixed():
     return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
 
 
+def language_model():
+    return nn.Sequential(nn.Embedding(100, 8), nn.Flatten(), nn.Linear(8 * 12, 100))
+
+
 answer = 42
 """
 
@@ -463,6 +467,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
     assert main(["doctor", "net:fixed", "--input", "8,3,32,32"]) == 0
     assert main(["doctor", "pkg/models.py:fixed", "--input", "8,3,32,32"]) == 0
     assert main(["doctor", "pkg.models:Net", "--input", "8,3,32,32"]) == 1
+    assert main(["doctor", "net.py:language_model", "--input", "4,12", "--dtype", "int64"]) == 0
 
 
 @pytest.mark.parametrize(
@@ -475,6 +480,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
         (["net.py"], "expected MODULE:ATTR, e.g. net.py:Net, got 'net.py'"),
         (["net.py:Net", "--input", "8,x"], "expected positive integers separated by commas"),
         (["net.py:Net", "--input", "8,0"], "got '8,0'"),
+        (["net.py:Net", "--input", "8,3", "--dtype", "int8"], "argument --dtype: invalid choice"),
     ],
 )
 def test_bad_usage_exits_2_with_one_error_line(

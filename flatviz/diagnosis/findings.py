@@ -2,6 +2,7 @@
 
 Errors: `unbatched-input`, `batch-mixing`, `batch-changed`, `missing-flatten`,
 `in-features`, `not-viewable`, and `raises` for a failure none of those explains.
+Warnings where meta alone cannot tell (see each check), and `no-meta-kernel`.
 Notes: `copy`, a flatten-like call that copies, with the bytes it copies per batch.
 """
 
@@ -117,7 +118,7 @@ class Diagnosis:
     """Runs every check over one traced run and collects the findings."""
 
     def __init__(self, trace: Trace, batch: BatchDims, device: torch.device) -> None:
-        self.trace, self.batch, self.device = trace, batch, device
+        self.trace, self.batch = trace, batch
         self.producers = trace.producers()
         self.failed = trace.failed if trace.error is not None else None
         self.error = None if self.failed is None else quote(self.failed, device)
