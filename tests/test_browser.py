@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +129,9 @@ def label_ink(page: Page) -> str:
 
 def test_dark_toggle_recolours_the_figures(base_url: str, browser: Browser) -> None:
     page, errors, _ = open_page(browser, base_url + "keras/")
+    # The figure is an image to assistive technology, named by its <title>.
+    named = page.get_by_role("img", name=re.compile(r"^The image flattened from NCHW"))
+    assert named.count() == 1
     assert label_ink(page) == INK_RGB["default"]
     page.click("label[title='Switch to dark mode']")
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
