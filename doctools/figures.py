@@ -3,7 +3,20 @@
 Page code draws with the sentinel colours below (or with ``SITE_RC``, which uses them for
 ink, axes and the colour cycle); ``figure_svg`` rewrites each sentinel to a CSS custom
 property whose value follows mkdocs-material's colour scheme (``data-md-color-scheme``) and,
-on a page without one, the reader's ``prefers-color-scheme``.
+on a page without one, the reader's ``prefers-color-scheme``. In a Markdown page, print it
+from a ``python exec="on" html="true"`` fence; in a notebook, end the cell with
+``InlineFigure(fig, alt)``.
+
+>>> import matplotlib
+>>> from matplotlib.figure import Figure
+>>> from doctools.figures import SITE_RC, figure_svg
+>>> with matplotlib.rc_context(SITE_RC):
+...     fig = Figure(figsize=(4, 2.5), layout="constrained")
+...     _ = fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
+>>> svg = figure_svg(fig, "A line that falls, then rises")
+>>> print(svg[svg.index("class=") : svg.index("<style>")].replace("><", ">\\n<"))
+class="fv-figure" role="img" width="384" height="240" viewBox="0 0 288 180">
+<title>A line that falls, then rises</title>
 """
 
 from __future__ import annotations

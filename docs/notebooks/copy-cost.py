@@ -138,8 +138,9 @@ view_us = np.median(times["view"]) * 1e6
 print(f"view, any size: about {view_us:.1f} us")
 
 # %%
-fig = Figure(figsize=(7, 3.4), layout="constrained")
-axes = fig.subplots(1, 2)
+# 566 px wide: the notebook's output column beside the Out[n] prompt, so nothing shrinks.
+fig = Figure(figsize=(5.9, 6.2), layout="constrained")
+axes = fig.subplots(2, 1)
 ax_t, ax_bw = axes
 styles = {
     "view": (DATA[2], "o", "-"),

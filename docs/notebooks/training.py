@@ -228,8 +228,9 @@ display(Markdown("\n".join(lines)))
 # model, scored with features in the other order.
 
 # %%
-fig = Figure(figsize=(7, 3.2), layout="constrained")
-ax_loss, ax_acc = fig.subplots(1, 2)
+# 566 px wide: the notebook's output column beside the Out[n] prompt, so nothing shrinks.
+fig = Figure(figsize=(5.9, 5.8), layout="constrained")
+ax_loss, ax_acc = fig.subplots(2, 1)
 epochs = np.arange(1, curves["correct"].shape[1] + 1)
 styles = {
     "correct": (DATA[0], "-"),
