@@ -25,10 +25,12 @@ from flatviz.style import (
     CELL_H,
     CELL_PAD,
     CELL_W,
+    CHAR_EM,
     MARGIN,
     MAX_ROW,
     MIN_WIDTH,
     SECTION_GAP,
+    TEXT_COLUMN,
     TEXT_ROLES,
     text_width,
 )
@@ -45,6 +47,9 @@ CHART_LIMIT = 48
 COUNT_LIMIT = 4096
 #: What a cell can show.
 CELL_LABELS = ("address", "values")
+#: Most element cells one grid may draw: eliding keeps a few per dim, so the count grows
+#: exponentially with the number of dims, and a diagram must stay bounded in time.
+MAX_CELLS = 4096
 
 
 class Box(NamedTuple):
@@ -159,8 +164,11 @@ def _grid(shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float
             block_rows.append(None)
         else:
             block_rows.append(tuple(i for i in combo if i is not None))
-    # Blocks of the last leading dim sit side by side, wrapping when they get too wide.
-    per_band = max(1, int((MAX_ROW + gap_x) // (block_w + gap_x)))
+    # Blocks of the last leading dim sit side by side, wrapping when they get too wide;
+    # each is wide enough for its label.
+    longest = ", ".join(str(size - 1) for size in lead)
+    slot_w = max(block_w, text_width(f"{name}[{longest}]", "heading")) if lead else block_w
+    per_band = max(1, int((MAX_ROW + gap_x) // (slot_w + gap_x)))
     bands = [block_cols[k : k + per_band] for k in range(0, len(block_cols), per_band)]
 
     slots: list[tuple[Index | None, float, float]] = []
@@ -190,7 +198,7 @@ def _grid(shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float
                         slots.append((None, cx, cy))
                     else:
                         slots.append(((*prefix, row, col) if ndim >= 2 else (col,), cx, cy))
-            x += block_w + gap_x
+            x += slot_w + gap_x
         width = max(width, x - gap_x)
         y += label_h + row_h * len(rows) + gap_y
     return _Grid(slots, texts, width, y - gap_y, cell_w)
@@ -311,7 +319,7 @@ class _Builder:
     def line(self, text: str, role: str, x: float = MARGIN) -> None:
         """Text wrapped to the diagram's width, one line below another."""
         size = TEXT_ROLES[role].size
-        chars = max(24, int((self.width - x + MARGIN - 2 * MARGIN) / (size * 0.602)))
+        chars = max(24, int((TEXT_COLUMN - (x - MARGIN)) / (size * CHAR_EM)))
         for part in wrap(text, chars):
             self.texts.append(Text(x, baseline(self.y, role), part, role))
             self.y += size * 1.5
@@ -349,6 +357,12 @@ def build_scene(
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     layout = plan.layout
     elide = layout.numel > FULL_LIMIT
+    grid_cells = math.prod(len(shown(size, edge_items, elide)) for size in layout.shape)
+    if grid_cells > MAX_CELLS:
+        raise ValueError(
+            f"the diagram of a {layout.ndim}-d tensor would draw {grid_cells} cells, more than "
+            f"{MAX_CELLS}: index, squeeze or flatten some dims first, or lower edge_items"
+        )
 
     # Cells of the input and result grids, and the element each one reads.
     source_memo: dict[Index, Index] = {}
@@ -403,11 +417,12 @@ def build_scene(
     )
     b = _Builder(width)
 
-    verdict = "view" if plan.is_view else "copy"
+    verdict = "a view: the same memory" if plan.is_view else "a copy: new memory"
     if plan.returns_input:
         verdict = f"{name} itself"
     call = f"torch.flatten({name}, start_dim={plan.start_dim}, end_dim={plan.end_dim})"
-    b.line(f"{call} \u2192 {verdict}", "title")
+    b.line(call, "title")
+    b.line(f"\u2192 {verdict}", "title")
     b.gap(6)
 
     _dims_panel(b, plan, dims, name)
@@ -682,7 +697,7 @@ def _chart_panel(b: _Builder, layout: Layout, lo: int, hi: int) -> None:
     axis_w = max(text_width(str(v), "note") for v in (r_lo, r_hi)) + 10
     step = max(12.0, min(28.0, (MAX_ROW - axis_w) / max(n, 1)))
     height = 120.0
-    label_points = step >= text_width(str(r_hi), "note") + 4
+    label_points = step >= text_width(str(r_hi), "note")
     top = b.y + (18 if label_points else 4)
     x0 = MARGIN + axis_w
 

@@ -27,10 +27,13 @@ CELL_PAD = 8.0
 MARGIN = 16.0
 #: Vertical space between sections, in px.
 SECTION_GAP = 22.0
-#: Narrowest diagram, in px (room for the title).
-MIN_WIDTH = 480.0
+#: Narrowest diagram, in px.
+MIN_WIDTH = 360.0
 #: Widest row of cells before it wraps, in px (fits a desktop page without scrolling).
-MAX_ROW = 640.0
+MAX_ROW = 448.0
+#: Text wraps at this width, in px, so it reads on a 390 px phone without scrolling
+#: sideways even where the cells make the picture wider.
+TEXT_COLUMN = 340.0
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class TextRole:
 
 #: Every kind of text in a scene.
 TEXT_ROLES: dict[str, TextRole] = {
-    "title": TextRole(15.0, True, "ink"),
+    "title": TextRole(14.0, True, "ink"),
     "heading": TextRole(13.0, True, "ink"),
     "body": TextRole(13.0, False, "ink"),
     "note": TextRole(12.0, False, "muted"),

@@ -22,8 +22,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 TRANSPOSE = torch.arange(24).reshape(2, 3, 4).transpose(1, 2)
 
 
-def svg_texts(svg: str) -> list[str]:
-    return [t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text")]
+def svg_texts(svg: str, role: str = "") -> list[str]:
+    """The strings of an SVG's `<text>` elements, all or those of one role (class)."""
+    return [
+        t.text or ""
+        for t in ET.fromstring(svg).iter(f"{SVG}text")
+        if f"fv-{role}" in t.get("class", "").split() or not role
+    ]
 
 
 def test_svg_is_real_text_with_title_desc_and_tooltips() -> None:
@@ -34,8 +39,8 @@ def test_svg_is_real_text_with_title_desc_and_tooltips() -> None:
         "torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)"
     )
     assert root.findtext(f"{SVG}desc") == str(flatviz.explain(TRANSPOSE, 1))
-    texts = svg_texts(svg)
-    assert "torch.flatten(t, start_dim=1, end_dim=2) \u2192 copy" in texts
+    texts = svg_texts(svg, "title")
+    assert texts == ["torch.flatten(t, start_dim=1, end_dim=2)", "\u2192 a copy: new memory"]
     # One tooltip per element cell, naming its index, its address and its value.
     tips = [g.findtext(f"{SVG}title") for g in root.iter(f"{SVG}g")]
     positions = TRANSPOSE.reshape(-1).tolist()  # arange storage: value == address
@@ -65,9 +70,11 @@ def test_one_svg_follows_both_schemes() -> None:
 
 def test_svg_path_imports_neither_torch_nor_matplotlib() -> None:
     code = (
-        "import sys, flatviz\n"
+        "import sys, tempfile, flatviz, flatviz.cli\n"
         "s = flatviz.svg(flatviz.Layout((2, 4, 3), (12, 1, 4)), 1)\n"
         "p = flatviz.explain(flatviz.Layout((2, 4, 3), (12, 1, 4)), 1)\n"
+        "with tempfile.TemporaryDirectory() as where:\n"
+        "    flatviz.cli.main(['arange(2, 3, 4).mT', '-o', where + '/x.svg'])\n"
         "print(sorted(m for m in ('torch', 'matplotlib', 'numpy') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -167,10 +174,10 @@ def test_numpy_arrays_draw_too() -> None:
 
     for a in (np.arange(12).reshape(3, 4)[:, ::2], np.arange(12).reshape(3, 4)[:, 1:3]):
         t = torch.from_numpy(a)
-        verdict = "view" if torch.flatten(t)._base is t else "copy"
-        assert f"torch.flatten(x, start_dim=0, end_dim=1) \u2192 {verdict}" in svg_texts(
-            flatviz.svg(a)
-        )
+        verdict = "a view" if torch.flatten(t)._base is t else "a copy"
+        texts = svg_texts(flatviz.svg(a), "title")
+        assert texts[0] == "torch.flatten(x, start_dim=0, end_dim=1)"
+        assert texts[1].startswith(f"\u2192 {verdict}:")
 
 
 def test_notebook_display() -> None:

@@ -94,6 +94,8 @@ def operation(draw: st.DrawFn, shape: tuple[int, ...]) -> str:
     small = ints(-2, 5)
     kind = draw(st.sampled_from(OPERATIONS))
     if kind == "transpose":
+        if draw(st.booleans()):
+            return f".transpose(dim0={draw(dim)}, dim1={draw(dim)})"
         return f".transpose({draw(dim)}, {draw(dim)})"
     if kind == "permute":
         order = draw(st.permutations(range(nd)))
@@ -106,8 +108,12 @@ def operation(draw: st.DrawFn, shape: tuple[int, ...]) -> str:
     if kind in ("t", "T", "mT"):
         return f".{kind}()" if kind == "t" else f".{kind}"
     if kind == "narrow":
+        if draw(st.booleans()):
+            return f".narrow({draw(dim)}, start={draw(small)}, length={draw(small)})"
         return f".narrow({draw(dim)}, {draw(small)}, {draw(small)})"
     if kind == "select":
+        if draw(st.booleans()):
+            return f".select(dim={draw(dim)}, index={draw(ints(-5, 5))})"
         return f".select({draw(dim)}, {draw(ints(-5, 5))})"
     if kind == "unsqueeze":
         return f".unsqueeze({draw(ints(-nd - 2, nd + 1))})"
@@ -137,6 +143,8 @@ def operation(draw: st.DrawFn, shape: tuple[int, ...]) -> str:
         offset = draw(st.sampled_from(["", ", 0", ", 1", ", 3", ", None", ", storage_offset=2"]))
         return f".as_strided({_tuple(sizes)}, {_tuple(strides)}{offset})"
     if kind == "unfold":
+        if draw(st.booleans()):
+            return f".unfold(dimension={draw(dim)}, size={draw(ints(-1, 4))}, step=1)"
         return f".unfold({draw(dim)}, {draw(ints(-1, 4))}, {draw(ints(-1, 3))})"
     if kind == "diagonal":
         k, d1, d2 = draw(ints(-3, 3)), draw(dim), draw(dim)
@@ -161,10 +169,13 @@ def operation(draw: st.DrawFn, shape: tuple[int, ...]) -> str:
         if draw(st.integers(0, 5)) == 0:
             sizes = draw(st.lists(ints(-2, 5), max_size=3))
         if draw(st.booleans()):
-            return f".{kind}({_tuple(sizes)})"
+            keyword = draw(st.sampled_from(["", "size=" if kind == "view" else "shape="]))
+            return f".{kind}({keyword}{_tuple(sizes)})"
         return f".{kind}({', '.join(map(str, sizes))})" if sizes else f".{kind}(())"
     if kind == "contiguous":
         fmt = draw(st.sampled_from(["", *FORMATS]))
+        if fmt and draw(st.integers(0, 5)) == 0:
+            return f".contiguous({fmt})"
         return f".contiguous(memory_format={fmt})" if fmt else ".contiguous()"
     if kind == "flatten":
         form = draw(st.integers(0, 2))
@@ -424,3 +435,17 @@ def test_strided_algebra_imports_only_the_standard_library() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout == "['flatviz']\n"
+
+
+def test_a_diagram_of_many_dims_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Eliding keeps a few cells per dim, so 20 dims of size 2 would be 2**20 cells."""
+    from flatviz.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["arange(1).expand(" + ", ".join(["2"] * 20) + ")", "-o", str(tmp_path / "d.svg")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would draw 1048576 cells" in err
+    assert list(tmp_path.iterdir()) == []

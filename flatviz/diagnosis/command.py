@@ -78,6 +78,9 @@ def import_module(spec: str) -> object:
             parts.insert(0, root.name)
             root = root.parent
         name, base = ".".join(parts), str(root)
+        loaded = getattr(sys.modules.get(name), "__file__", None)
+        if loaded is not None and Path(loaded).resolve() != path:
+            del sys.modules[name]  # another file of that name, imported earlier in this process
     else:
         name, base = spec, str(Path.cwd())
     if base not in sys.path:

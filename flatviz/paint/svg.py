@@ -71,6 +71,24 @@ def _esc(text: str) -> str:
     return escape(text) if ("&" in text or "<" in text or ">" in text) else text
 
 
+# Element templates, filled with %-formatting: one operation per element on the hot path.
+_CELL = (
+    '<g><title>%s</title><rect class="fv-cellbox fv-s%d" x="%.7g" y="%.7g" width="%.7g" '
+    'height="%.7g"/><text class="fv-cell fv-i%d" x="%.7g" y="%.7g" text-anchor="middle">'
+    "%s</text></g>"
+)
+_BOX = '<rect class="fv-box-%s" x="%.7g" y="%.7g" width="%.7g" height="%.7g"%s/>'
+_BOX_LABEL = '<text class="fv-note" x="%.7g" y="%.7g" text-anchor="middle">%s</text>'
+_DOT = '<circle class="fv-dot fv-s%d" cx="%.7g" cy="%.7g" r="%g"/>'
+_TEXT = {
+    "start": '<text class="fv-%s" x="%.7g" y="%.7g">%s</text>',
+    "middle": '<text class="fv-%s" x="%.7g" y="%.7g" text-anchor="middle">%s</text>',
+    "end": '<text class="fv-%s" x="%.7g" y="%.7g" text-anchor="end">%s</text>',
+}
+_CELL_DY = TEXT_ROLES["cell"].size * 0.35
+_NOTE_DY = TEXT_ROLES["note"].size * 0.35
+
+
 def paint(scene: Scene) -> str:
     """`scene` as a standalone SVG document (also valid inline in HTML)."""
     w, h = _n(scene.width), _n(scene.height)
@@ -82,38 +100,21 @@ def paint(scene: Scene) -> str:
         f"<style>{STYLESHEET}</style>",
         f'<rect class="fv-bg" width="{w}" height="{h}"/>',
     ]
-    for box in scene.boxes:
-        geometry = f'x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}"'
-        if box.role == "cell" and box.shade is not None:
-            cx, cy = _n(box.x + box.w / 2), _n(box.y + box.h / 2 + TEXT_ROLES["cell"].size * 0.35)
-            out.append(
-                f"<g><title>{_esc(box.tip)}</title>"
-                f'<rect class="fv-cellbox fv-s{box.shade}" {geometry}/>'
-                f'<text class="fv-cell fv-i{box.shade}" x="{cx}" y="{cy}" '
-                f'text-anchor="middle">{_esc(box.label)}</text></g>'
-            )
+    add = out.append
+    for x, y, bw, bh, role, shade, label, tip, dashed in scene.boxes:
+        if role == "cell" and shade is not None:
+            cx, cy = x + bw / 2, y + bh / 2 + _CELL_DY
+            add(_CELL % (_esc(tip), shade, x, y, bw, bh, shade, cx, cy, _esc(label)))
             continue
-        dash = ' stroke-dasharray="4 3"' if box.dashed else ""
-        out.append(f'<rect class="fv-box-{box.role}" {geometry}{dash}/>')
-        if box.label:
-            cx, cy = _n(box.x + box.w / 2), _n(box.y + box.h / 2 + TEXT_ROLES["note"].size * 0.35)
-            out.append(
-                f'<text class="fv-note" x="{cx}" y="{cy}" text-anchor="middle">'
-                f"{_esc(box.label)}</text>"
-            )
+        add(_BOX % (role, x, y, bw, bh, ' stroke-dasharray="4 3"' if dashed else ""))
+        if label:
+            add(_BOX_LABEL % (x + bw / 2, y + bh / 2 + _NOTE_DY, _esc(label)))
     for line in scene.lines:
         points = " ".join(f"{_n(x)},{_n(y)}" for x, y in line.points)
-        out.append(f'<polyline class="fv-line-{line.role}" points="{points}"/>')
+        add(f'<polyline class="fv-line-{line.role}" points="{points}"/>')
     for dot in scene.dots:
-        out.append(
-            f'<circle class="fv-dot fv-s{dot.shade}" cx="{_n(dot.x)}" cy="{_n(dot.y)}" '
-            f'r="{DOT_R:g}"/>'
-        )
-    for text in scene.texts:
-        anchor = "" if text.anchor == "start" else f' text-anchor="{text.anchor}"'
-        out.append(
-            f'<text class="fv-{text.role}" x="{_n(text.x)}" y="{_n(text.y)}"{anchor}>'
-            f"{_esc(text.text)}</text>"
-        )
+        add(_DOT % (dot.shade, dot.x, dot.y, DOT_R))
+    for x, y, text, role, anchor in scene.texts:
+        add(_TEXT[anchor] % (role, x, y, _esc(text)))
     out.append("</svg>")
     return "\n".join(out) + "\n"
