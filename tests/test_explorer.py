@@ -325,7 +325,7 @@ def test_keyboard_only(explorer: Explorer) -> None:
     assert "channels_last" in page.input_value("#fv-expression")
     for _ in range(20):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.hasAttribute('data-flatviz-live')"):
+        if page.evaluate("document.activeElement.matches('[data-flatviz-live] .fv-scroll')"):
             break
     else:
         pytest.fail("Tab never reaches the diagram's scroll box")
