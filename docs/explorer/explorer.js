@@ -10,6 +10,8 @@
 // the console.
 
 const FIELDS = ["expression", "start_dim", "end_dim", "name", "labels"];
+// The site's scroll box for a figure, as doctools/hooks.py writes it at build.
+const SCROLL_BOX = '<div class="fv-scroll" tabindex="0">';
 const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
 
 const form = document.querySelector("[data-flatviz-form]");
@@ -74,7 +76,7 @@ function show(view) {
   error.hidden = true;
   form.elements.expression.removeAttribute("aria-invalid");
   live.classList.remove("fv-explorer__diagram--stale");
-  live.innerHTML = view.svg;
+  live.innerHTML = `${SCROLL_BOX}${view.svg}</div>`;
   live.dataset.flatvizSource = "live";
   plan.textContent = view.plan;
   command.textContent = view.command;
