@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-from tests.docfences import docstring_sybil, markdown_sybil
+from doctools.fences import docstring_sybil, markdown_sybil
+from flatviz.cli import main as flatviz_main
 
 ROOT = str(Path(__file__).parent)
 
@@ -25,6 +26,10 @@ TOOL_ENV = {
 for name, value in TOOL_ENV.items():
     os.environ.setdefault(name, value)
 
+# Console fences on the pages may run the flatviz command, and nothing else.
+COMMANDS = {"flatviz": flatviz_main}
+
 pytest_collect_file = (
-    markdown_sybil(ROOT, ["docs/**/*.md", "README.md"]) + docstring_sybil(ROOT, ["flatviz/**/*.py"])
+    markdown_sybil(ROOT, ["docs/**/*.md", "README.md"], COMMANDS)
+    + docstring_sybil(ROOT, ["flatviz/**/*.py", "doctools/*.py"])
 ).pytest()

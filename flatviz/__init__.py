@@ -1,35 +1,47 @@
-"""flatviz: explain and draw what flattening a tensor does to its memory."""
+"""flatviz: explain and draw what flattening a tensor does to its memory.
 
-from typing import TYPE_CHECKING
+Importing flatviz loads neither torch nor matplotlib: the core is pure Python, and the
+parts that need matplotlib (`save`) or torch (`doctor`) load on first use.
+"""
 
-from flatviz.draw import draw
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from flatviz.explain import explain
-from flatviz.files import save, to_svg
-from flatviz.html import html
 from flatviz.layout import Layout
+from flatviz.pipeline import diagram, draw, svg
 from flatviz.plan import FlattenPlan, compute_stride
 
 if TYPE_CHECKING:
     from flatviz.diagnosis import doctor
+    from flatviz.files import save
+
+#: Names loaded on first use, and the module each comes from.
+_LAZY = {"save": "flatviz.files", "doctor": "flatviz.diagnosis"}
 
 __all__ = [
     "FlattenPlan",
     "Layout",
     "compute_stride",
+    "diagram",
     "doctor",
     "draw",
     "explain",
-    "html",
     "save",
-    "to_svg",
+    "svg",
 ]
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> object:
-    """`flatviz.doctor` imports torch, so it loads on first use, not with `import flatviz`."""
-    if name == "doctor":
-        from flatviz.diagnosis import doctor
-
-        return doctor
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'flatviz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -14,6 +14,7 @@ from typing import NoReturn
 from flatviz.explain import explain
 from flatviz.expr import evaluate
 from flatviz.palette import THEMES
+from flatviz.scene import CELL_LABELS
 
 EPILOG = """\
 expressions:
@@ -67,7 +68,15 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="PATH",
         help="write the diagram here (.svg, .png or .pdf); without it, print the text plan",
     )  # fmt: skip
-    parser.add_argument("--theme", choices=sorted(THEMES), default="light")
+    parser.add_argument("-n", "--name", default="x", help="what the tensor is called (default: x)")
+    parser.add_argument(
+        "--labels", choices=CELL_LABELS, default="address",
+        help="what cells show (default: address)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--theme", choices=sorted(THEMES), default="light",
+        help="colours of a .png or .pdf (an .svg follows the reader's scheme)",
+    )  # fmt: skip
     parser.add_argument(
         "--edge-items", type=_int, default=2, metavar="N",
         help="cells kept at each end of an elided dim (default: 2)",
@@ -87,19 +96,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.output is not None:
             from flatviz.files import format_of
 
-            format_of(args.output)
+            fmt = format_of(args.output)
         tensor = evaluate(args.expression)
         plan = explain(tensor, args.start_dim, args.end_dim)
         if args.output is None:
             print(plan)
             return 0
-        from flatviz.draw import draw
-        from flatviz.files import save
+        options = {"name": args.name, "labels": args.labels, "edge_items": args.edge_items}
+        if fmt == "svg":
+            from flatviz.pipeline import svg
 
-        fig = draw(
-            tensor, args.start_dim, args.end_dim, theme=args.theme, edge_items=args.edge_items
-        )
-        save(fig, args.output)
+            data = svg(tensor, args.start_dim, args.end_dim, **options).encode("utf-8")
+        else:
+            from flatviz.files import render_bytes
+            from flatviz.pipeline import draw
+
+            fig = draw(tensor, args.start_dim, args.end_dim, theme=args.theme, **options)
+            data = render_bytes(fig, fmt)
+        from flatviz.files import write_atomic
+
+        write_atomic(args.output, data)
     except (ValueError, IndexError, TypeError) as err:
         fail(str(err))
     except OSError as err:

@@ -1,15 +1,18 @@
-"""Reproducible diagram files: the same figure gives the same bytes, written atomically."""
+"""Reproducible diagram files: the same input gives the same bytes, written atomically.
+
+SVG comes from the pure-Python painter; PNG and PDF from a matplotlib Figure.
+"""
 
 from __future__ import annotations
 
-import base64
 import io
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Formats `save` writes, with the metadata that would otherwise vary between runs.
 FORMATS: dict[str, dict[str, None]] = {
@@ -34,6 +37,8 @@ def render_bytes(fig: Figure, fmt: str, dpi: float = 144) -> bytes:
     no dates)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(FORMATS)}")
+    import matplotlib
+
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "flatviz", "svg.fonttype": "path"}):
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=FORMATS[fmt])
@@ -43,15 +48,29 @@ def render_bytes(fig: Figure, fmt: str, dpi: float = 144) -> bytes:
 def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> Path:
     """Write `fig` to `path` in the format its suffix names (`.svg`, `.png`, `.pdf`).
 
-    The same figure gives the same bytes, and the file appears whole or not at all: it is
-    written to a temporary file beside it and renamed into place.
+    A diagram from `flatviz.draw` saved as `.svg` is the pure-Python SVG (real text, both
+    themes), the same bytes as `flatviz.svg`. The same figure gives the same bytes, and
+    the file appears whole or not at all: it is written to a temporary file beside it and
+    renamed into place.
 
     Raises:
         ValueError: The suffix names no format flatviz writes.
         OSError: The file cannot be written.
     """
     target = Path(path)
-    data = render_bytes(fig, format_of(target), dpi)
+    fmt = format_of(target)
+    scene = getattr(fig, "scene", None)
+    if fmt == "svg" and scene is not None:
+        from flatviz.paint.svg import paint
+
+        return write_atomic(target, paint(scene).encode("utf-8"))
+    return write_atomic(target, render_bytes(fig, fmt, dpi))
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file beside it and a rename, so the
+    file appears whole or not at all."""
+    target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -62,17 +81,3 @@ def save(fig: Figure, path: str | os.PathLike[str], dpi: float = 144) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
-
-
-def to_svg(fig: Figure) -> str:
-    """`fig` as SVG text, byte-for-byte reproducible."""
-    return render_bytes(fig, "svg").decode("utf-8")
-
-
-def img_tag(fig: Figure, alt: str, fragment: str = "") -> str:
-    """An `<img>` embedding `fig` as an SVG data URI; `fragment` (e.g. `only-dark`)
-    lets mkdocs-material show it in one colour scheme only."""
-    data = base64.b64encode(render_bytes(fig, "svg")).decode("ascii")
-    suffix = f"#{fragment}" if fragment else ""
-    safe_alt = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return f'<img src="data:image/svg+xml;base64,{data}{suffix}" alt="{safe_alt}">'

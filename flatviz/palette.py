@@ -1,11 +1,15 @@
-"""Colours: a colour-blind-safe map from storage position to fill, and the two site themes.
+"""Colours: storage-order shades and the light and dark themes, by role.
 
-Pure Python, so the picture can be worked out (and tested) without matplotlib.
+Pure Python: the SVG painter turns these into CSS classes (one SVG serves both themes),
+and the matplotlib painter reads the same tables for one theme at a time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: How many shades a storage address can take (lowest address drawn = 0).
+SHADES = 12
 
 # viridis at nine evenly spaced points: perceptually uniform and readable with the common
 # colour-vision deficiencies; cells also carry text labels, so colour is never the only cue.
@@ -22,23 +26,12 @@ _VIRIDIS = (
 )
 
 
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(c):02x}" for c in rgb)
-
-
-def fill(t: float) -> str:
-    """The fill for a position `t` in [0, 1] along storage (0 = lowest address drawn)."""
+def _viridis(t: float) -> str:
     t = min(max(t, 0.0), 1.0) * (len(_VIRIDIS) - 1)
     i = min(int(t), len(_VIRIDIS) - 2)
     frac = t - i
     lo, hi = _VIRIDIS[i], _VIRIDIS[i + 1]
-    return _hex(
-        (
-            lo[0] + (hi[0] - lo[0]) * frac,
-            lo[1] + (hi[1] - lo[1]) * frac,
-            lo[2] + (hi[2] - lo[2]) * frac,
-        )
-    )
+    return "#" + "".join(f"{round(a + (b - a) * frac):02x}" for a, b in zip(lo, hi, strict=True))
 
 
 def ink_on(fill_hex: str) -> str:
@@ -48,22 +41,64 @@ def ink_on(fill_hex: str) -> str:
     return "#000000" if luminance > 0.4 else "#ffffff"
 
 
+def shade_of(key: int, lo: int, hi: int) -> int:
+    """The shade (0 .. SHADES-1) of storage address `key` among addresses `lo..hi`."""
+    if hi <= lo:
+        return SHADES // 2
+    return min(SHADES - 1, (key - lo) * SHADES // (hi - lo + 1))
+
+
 @dataclass(frozen=True)
 class Theme:
-    """Colours for everything that is not an element cell."""
+    """Colours of one scheme: one per role, plus the cell shades and their ink."""
 
     name: str
-    background: str
-    text: str
-    muted: str
-    edge: str
-    gap: str
-    path: str
+    roles: dict[str, str]
+    shades: tuple[str, ...]
+
+    def ink(self, shade: int) -> str:
+        """Text colour on a cell of `shade`."""
+        return ink_on(self.shades[shade])
 
 
+def _shades(lo: float, hi: float) -> tuple[str, ...]:
+    return tuple(_viridis(lo + (hi - lo) * k / (SHADES - 1)) for k in range(SHADES))
+
+
+# The dark theme starts viridis higher, so the darkest cells stand off a dark page.
 THEMES = {
-    "light": Theme("light", "#ffffff", "#1f2328", "#59636e", "#6e7781", "#eaeef2", "#d55e00"),
-    "dark": Theme("dark", "#1e2129", "#e6edf3", "#9da7b3", "#8b949e", "#2d333b", "#ff9e4a"),
+    "light": Theme(
+        "light",
+        {
+            "background": "#ffffff",
+            "ink": "#1f2328",
+            "muted": "#4b5563",
+            "edge": "#6e7781",
+            "gap": "#eaeef2",
+            "panel": "#f3f4f6",
+            "path": "#b34700",
+            "good": "#116329",
+            "bad": "#b3261e",
+            "bad-fill": "#fde8e6",
+        },
+        _shades(0.0, 0.92),
+    ),
+    "dark": Theme(
+        "dark",
+        {
+            "background": "#1e2129",
+            "ink": "#e6edf3",
+            "muted": "#b1bac4",
+            "edge": "#8b949e",
+            "gap": "#2d333b",
+            "panel": "#262b34",
+            "path": "#ffa657",
+            "good": "#56d364",
+            "bad": "#ff7b72",
+            "bad-fill": "#4a1d1b",
+        },
+        _shades(0.18, 1.0),
+    ),
 }
 
 
@@ -73,25 +108,3 @@ def theme(name: str) -> Theme:
         return THEMES[name]
     except KeyError:
         raise ValueError(f"unknown theme {name!r}: expected one of {sorted(THEMES)}") from None
-
-
-#: Ink for plots that sit on both site themes: mid-grey reads on white and on slate.
-#: (Below 50 % lightness, so Jupyter does not tag the image as needing a light
-#: background, which mkdocs-jupyter would paint as a box on the dark theme.)
-BOTH_THEMES_INK = "#777777"
-
-#: matplotlib settings for such plots: no background at all, mid-grey text and axes.
-BOTH_THEMES_RC: dict[str, object] = {
-    "figure.facecolor": "none",
-    "axes.facecolor": "none",
-    "savefig.facecolor": "none",
-    "text.color": BOTH_THEMES_INK,
-    "axes.labelcolor": BOTH_THEMES_INK,
-    "axes.edgecolor": BOTH_THEMES_INK,
-    "xtick.color": BOTH_THEMES_INK,
-    "ytick.color": BOTH_THEMES_INK,
-    "grid.color": BOTH_THEMES_INK,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "figure.dpi": 110,
-}

@@ -101,13 +101,13 @@ def wrap_dim(name: str, dim: object, ndim: int) -> int:
     return d + span if d < 0 else d
 
 
-def _merge_pairs(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
+def merge_pairs(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
     """Consecutive pairs of dims of size > 1 in `start..end`; size-1 dims never block."""
     dims = [d for d in range(start, end + 1) if layout.shape[d] != 1]
     return list(itertools.pairwise(dims))
 
 
-def _merges(layout: Layout, i: int, j: int) -> bool:
+def merges(layout: Layout, i: int, j: int) -> bool:
     """Dims i < j merge when stepping over all of j lands exactly on the next i."""
     return layout.stride[i] == layout.shape[j] * layout.stride[j]
 
@@ -238,8 +238,8 @@ def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) ->
             stride,
             f"the tensor has no elements, so {dims} merge as a view with fresh row-major strides",
         )
-    pairs = _merge_pairs(layout, start, end)
-    broken = [(i, j) for i, j in pairs if not _merges(layout, i, j)]
+    pairs = merge_pairs(layout, start, end)
+    broken = [(i, j) for i, j in pairs if not merges(layout, i, j)]
     if stride is None:
         i, j = broken[0]
         st, sz = layout.stride, layout.shape

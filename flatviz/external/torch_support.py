@@ -6,12 +6,16 @@ not depend on the number of elements.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 
 import torch
 
 from flatviz.labels import format_value
 from flatviz.layout import Layout
+
+#: Storages up to this many elements are read whole (one `tolist`), larger ones gathered.
+SMALL_STORAGE = 4096
 
 
 def layout_from_tensor(t: torch.Tensor) -> Layout:
@@ -35,8 +39,8 @@ def layout_from_tensor(t: torch.Tensor) -> Layout:
 
 
 def value_labeler(t: torch.Tensor) -> Callable[[Sequence[tuple[int, ...]]], list[str]] | None:
-    """Reads the labels of just the elements asked for (one gather, whatever numel is);
-    None for meta tensors, which have no values."""
+    """Reads the labels of just the elements asked for, whatever numel is; None for meta
+    tensors, which have no values."""
     if t.device.type == "meta":
         return None
 
@@ -45,8 +49,15 @@ def value_labeler(t: torch.Tensor) -> Callable[[Sequence[tuple[int, ...]]], list
             return []
         if t.dim() == 0:
             return [format_value(t.item())] * len(indices)
-        columns = torch.tensor(indices, dtype=torch.long, device=t.device).T
-        return [format_value(v) for v in t.detach()[tuple(columns)].tolist()]
+        stride, offset = t.stride(), t.storage_offset()
+        addresses = [offset + sum(map(operator.mul, i, stride)) for i in indices]
+        size = storage_elements(t)
+        storage = t.detach().as_strided((size,), (1,), 0)  # the whole storage, flat
+        if size <= SMALL_STORAGE:
+            values = storage.tolist()
+            return [format_value(values[a]) for a in addresses]
+        picked = storage[torch.tensor(addresses, dtype=torch.long, device=t.device)]
+        return [format_value(v) for v in picked.tolist()]
 
     return labels
 

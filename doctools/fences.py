@@ -1,7 +1,10 @@
-"""Sybil parsers that run every fenced block of the Markdown docs and assert what it prints.
+"""A local pytest plugin: Sybil parsers that run every fenced block of Markdown pages and
+assert what it prints.
 
 Sybil's stock Markdown parser only collects fences whose info string is exactly ``python`` and
 silently ignores the rest; here every fence is lexed, and any fence that cannot be run fails.
+Wire it in a conftest.py: ``pytest_collect_file = markdown_sybil(root, globs, commands).pytest()``
+where ``commands`` maps each console command a page may run (``$ name ...``) to its main.
 """
 
 import contextlib
@@ -10,8 +13,8 @@ import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -71,29 +74,65 @@ class CodeBlock:
     html: bool = False
 
 
-class _Images(HTMLParser):
-    """Collects the ``alt`` of every ``<img>`` in a piece of HTML."""
+class _Pictures(HTMLParser):
+    """Collects every ``<img>`` (its ``src`` and ``alt``) and every outermost ``<svg>`` (its
+    ``role``, ``aria-label`` and the text of its own ``<title>``) in a piece of HTML."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.alts: list[str] = []
+        super().__init__(convert_charrefs=True)
+        self.images: list[tuple[str, str]] = []
+        self.svgs: list[dict[str, str]] = []
+        self._open: list[str] = []  # elements open inside the current outermost <svg>
+        self._title: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
         if tag == "img":
-            self.alts.append(dict(attrs).get("alt") or "")
+            self.images.append((values.get("src", ""), values.get("alt", "")))
+        elif tag == "svg" and not self._open:
+            self.svgs.append(
+                {"role": values.get("role", ""), "label": values.get("aria-label", ""), "title": ""}
+            )
+        if tag == "title" and len(self._open) == 1 and self._title is None:
+            self._title = []
+        if tag == "svg" or self._open:
+            self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._title is not None and len(self._open) == 2:
+            self.svgs[-1]["title"] = self.svgs[-1]["title"] or "".join(self._title)
+            self._title = None
+        if tag in self._open:
+            while self._open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self._title is not None:
+            self._title.append(data)
 
 
 def check_rendered(block: CodeBlock, printed: str) -> str | None:
-    """A fence markdown-exec renders must print page content, and images with alt text."""
+    """A fence markdown-exec renders must print page content. An HTML one must print a
+    picture: each ``<svg>`` with ``role="img"`` and a name (its ``<title>`` or aria-label),
+    each ``<img>`` with alt text, and no image as a base64 data URI."""
     if not printed.strip():
         return "exec fence printed nothing: markdown-exec would render an empty block"
-    if block.html:
-        images = _Images()
-        images.feed(printed)
-        images.close()
-        if not images.alts:
-            return "html exec fence printed no <img>: nothing to show"
-        if not all(alt.strip() for alt in images.alts):
+    if not block.html:
+        return None
+    pictures = _Pictures()
+    pictures.feed(printed)
+    pictures.close()
+    if not pictures.images and not pictures.svgs:
+        return "html exec fence printed no <svg> or <img>: nothing to show"
+    for svg in pictures.svgs:
+        if svg["role"] != "img":
+            return 'html exec fence printed an <svg> without role="img"'
+        if not (svg["title"].strip() or svg["label"].strip()):
+            return "html exec fence printed an <svg> without a <title> or aria-label"
+    for src, alt in pictures.images:
+        if re.match(r"\s*data:[^,]*;base64,", src, re.IGNORECASE):
+            return "html exec fence printed a base64 <img>: print the <svg> itself"
+        if not alt.strip():
             return "html exec fence printed an <img> without alt text"
     return None
 
@@ -133,13 +172,19 @@ def run_code_block(example: Example) -> str | None:
     return None
 
 
+#: A console command: called with the words after its name, as a console script's main.
+Command = Callable[[list[str]], object]
+
+
 @dataclass(frozen=True)
-class Console:
-    """A console fence, and the Python fences above it titled with a file name (e.g.
-    ``python title="net.py"``), which are written where its commands run."""
+class ConsoleBlock:
+    """A console fence's text, the commands its ``$`` lines may run, and the Python fences
+    above it titled with a file name (e.g. ``python title="net.py"``), which are written
+    where its commands run."""
 
     text: str
-    files: dict[str, str]
+    commands: Mapping[str, Command] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 def _file_title(attributes: str) -> str | None:
@@ -149,24 +194,24 @@ def _file_title(attributes: str) -> str | None:
 
 
 def run_console(example: Example) -> str | None:
-    """Run each ``$ flatviz ...`` line of a console fence (in a temporary directory holding
-    the page's titled files, so files it writes go nowhere) and compare what it prints
-    with the lines that follow."""
-    from flatviz.cli import main
-
-    console: Console = example.parsed
-    text = console.text
-    sessions = re.split(r"^\$ ", text, flags=re.MULTILINE)
+    """Run each ``$ name ...`` line of a console fence (in a temporary directory holding the
+    page's titled files, so files it writes go nowhere) and compare what it prints with the
+    lines that follow. ``name`` must be one of the commands the Sybil was given."""
+    block: ConsoleBlock = example.parsed
+    sessions = re.split(r"^\$ ", block.text, flags=re.MULTILINE)
     if sessions[0].strip() or len(sessions) == 1:
-        return "console fence must start with a `$ flatviz ...` command"
+        return "console fence must start with a `$ command ...` line"
     for session in sessions[1:]:
         command, _, expected = session.partition("\n")
         argv = shlex.split(command, comments=True)
-        if argv[:1] != ["flatviz"]:
-            return f"console fences run flatviz only, not {command!r}"
+        if not argv or argv[0] not in block.commands:
+            return (
+                f"console fence runs {command!r}: its command is not one of"
+                f" {sorted(block.commands)}"
+            )
         out = io.StringIO()
         with tempfile.TemporaryDirectory() as where:
-            for name, source in console.files.items():
+            for name, source in block.files.items():
                 Path(where, name).write_text(source, encoding="utf-8")
             with (
                 contextlib.chdir(where),
@@ -174,7 +219,7 @@ def run_console(example: Example) -> str | None:
                 contextlib.redirect_stderr(out),
                 contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
             ):
-                main(argv[1:])
+                block.commands[argv[0]](argv[1:])
         if _normalise(out.getvalue()) != _normalise(expected):
             return (
                 f"`$ {command}` printed something else\nexpected:\n{_normalise(expected)}"
@@ -218,7 +263,10 @@ class MarkdownFenceParser:
     against a following ``output`` fence); non-code fences are ignored; anything else fails.
     """
 
-    def __init__(self, doctest_optionflags: int = 0) -> None:
+    def __init__(
+        self, commands: Mapping[str, Command] | None = None, doctest_optionflags: int = 0
+    ) -> None:
+        self.commands = dict(commands or {})
         self.doctests = DocTestStringParser(DocTestEvaluator(doctest_optionflags))
 
     def __call__(self, document: Document) -> Iterator[Region]:
@@ -240,9 +288,9 @@ class MarkdownFenceParser:
                 if title is not None:
                     files[title] = str(region.lexemes["source"])
             elif language == CONSOLE_LANGUAGE:
-                source = region.lexemes["source"]
-                console = Console(str(source), dict(files))
-                yield Region(region.start, region.end, console, run_console)
+                source = str(region.lexemes["source"])
+                block = ConsoleBlock(source, self.commands, dict(files))
+                yield Region(region.start, region.end, block, run_console)
             elif language == OUTPUT_LANGUAGE and region is not claimed:
                 problem = "```output fence does not directly follow a Python code block"
                 yield _failure(document, region, problem)
@@ -310,10 +358,14 @@ class GlobSybil(Sybil):
         )
 
 
-def markdown_sybil(path: str, patterns: Sequence[str]) -> Sybil:
-    """The Sybil running every fence of the Markdown files matching ``patterns`` under ``path``."""
+def markdown_sybil(
+    path: str, patterns: Sequence[str], commands: Mapping[str, Command] | None = None
+) -> Sybil:
+    """The Sybil running every fence of the Markdown files matching ``patterns`` under
+    ``path``; console fences may run the ``commands`` (name to main) and nothing else."""
     root = str(Path(path).absolute())
-    return GlobSybil(parsers=[MarkdownFenceParser()], patterns=patterns, path=root, name="docs")
+    parser = MarkdownFenceParser(commands)
+    return GlobSybil(parsers=[parser], patterns=patterns, path=root, name="docs")
 
 
 def docstring_sybil(path: str, patterns: Sequence[str]) -> Sybil:

@@ -1,35 +1,48 @@
-"""Tests proving the docs guard: every fence runs, printed output is asserted, the rest fails."""
+"""The fence plugin: every fence runs, printed output is asserted, the rest fails."""
 
 import os
 import subprocess
 import sys
 import textwrap
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from sybil import Example
 
-from tests.docfences import NON_CODE_LANGUAGES, OUTPUT_LANGUAGE, markdown_sybil, parse_info
+from doctools.fences import (
+    NON_CODE_LANGUAGES,
+    OUTPUT_LANGUAGE,
+    Command,
+    markdown_sybil,
+    parse_info,
+)
+from flatviz.cli import main as flatviz_main
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COMMANDS: dict[str, Command] = {"flatviz": flatviz_main}
 UNKNOWN = "is run by no parser and is not in NON_CODE_LANGUAGES"
 
 
-def examples(tmp_path: Path, markdown: str) -> list[Example]:
+def examples(
+    tmp_path: Path, markdown: str, commands: Mapping[str, Command] = COMMANDS
+) -> list[Example]:
     """Write ``markdown`` as docs/page.md under tmp_path and parse it with the docs Sybil."""
     page = tmp_path / "docs" / "page.md"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(textwrap.dedent(markdown).lstrip("\n"), encoding="utf-8")
-    sybil = markdown_sybil(str(tmp_path), ["docs/**/*.md"])
+    sybil = markdown_sybil(str(tmp_path), ["docs/**/*.md"], commands)
     assert sybil.should_parse(page)
     return list(sybil.parse(page))
 
 
-def outcomes(tmp_path: Path, markdown: str) -> list[tuple[int, str | None]]:
+def outcomes(
+    tmp_path: Path, markdown: str, commands: Mapping[str, Command] = COMMANDS
+) -> list[tuple[int, str | None]]:
     """Evaluate every example of the page in order: (line, None) or (line, "Error: message")."""
     results: list[tuple[int, str | None]] = []
-    for example in examples(tmp_path, markdown):
+    for example in examples(tmp_path, markdown, commands):
         try:
             example.evaluate()
         except Exception as error:
@@ -373,7 +386,7 @@ def test_patterns_are_recursive_globs(tmp_path: Path) -> None:
 CONFTEST = """\
 from pathlib import Path
 
-from tests.docfences import markdown_sybil
+from doctools.fences import markdown_sybil
 
 pytest_collect_file = markdown_sybil(str(Path(__file__).parent), ["docs/**/*.md"]).pytest()
 """
@@ -427,12 +440,25 @@ def test_good_fences_pass_a_real_pytest_run(tmp_path: Path) -> None:
     assert "2 passed" in output
 
 
-def test_exec_fence_with_an_image_and_alt_passes(tmp_path: Path) -> None:
+GOOD_SVG = '<svg role="img" viewBox="0 0 1 1"><title>a diagram</title><rect/></svg>'
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        GOOD_SVG,
+        '<svg class="x" role="img" aria-label="a diagram"><path d="M0 0"/></svg>',
+        '<svg role="img"><title>T &amp; U</title><g><svg><rect/></svg></g></svg>',
+        GOOD_SVG + "<p>and a caption</p>" + GOOD_SVG,
+        '<img src="diagram.svg" alt="a diagram">',
+    ],
+)
+def test_exec_fence_with_a_named_picture_passes(tmp_path: Path, printed: str) -> None:
     results = outcomes(
         tmp_path,
-        """
+        f"""
         ```python exec="on" html="true" source="above"
-        print('<img src="data:," alt="a diagram">')
+        print({printed!r})
         ```
         """,
     )
@@ -440,23 +466,73 @@ def test_exec_fence_with_an_image_and_alt_passes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "problem"),
+    ("printed", "problem"),
     [
-        ("print('<img src=\"data:,\">')", "an <img> without alt text"),
-        ("print('<p>no picture</p>')", "printed no <img>"),
-        ("x = 1", "printed nothing"),
+        ('<img src="x.png">', "an <img> without alt text"),
+        ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="a diagram">', "a base64 <img>"),
+        ('<img src="DATA:image/png;base64,AAAA" alt="a diagram">', "a base64 <img>"),
+        ("<p>no picture</p>", "printed no <svg> or <img>"),
+        ("<svg><title>a diagram</title></svg>", 'an <svg> without role="img"'),
+        ('<svg role="presentation"><title>x</title></svg>', 'an <svg> without role="img"'),
+        ('<svg role="img"><rect/></svg>', "without a <title> or aria-label"),
+        ('<svg role="img"><title>  </title></svg>', "without a <title> or aria-label"),
+        ('<svg role="img" aria-label=" "></svg>', "without a <title> or aria-label"),
+        # a <title> that belongs to a shape is a tooltip, not the picture's name
+        ('<svg role="img"><g><title>cell 0</title></g></svg>', "without a <title>"),
+        (GOOD_SVG + '<svg role="img"></svg>', "without a <title> or aria-label"),
     ],
 )
-def test_exec_fence_that_renders_badly_fails(tmp_path: Path, body: str, problem: str) -> None:
+def test_exec_fence_that_renders_badly_fails(tmp_path: Path, printed: str, problem: str) -> None:
     results = outcomes(
         tmp_path,
         f"""
         ```python exec="on" html="true"
-        {body}
+        print({printed!r})
         ```
         """,
     )
     assert problem in only_failure(results, 1)
+
+
+def test_exec_fence_that_prints_nothing_fails(tmp_path: Path) -> None:
+    results = outcomes(tmp_path, '```python exec="on" html="true"\nx = 1\n```\n')
+    assert "printed nothing" in only_failure(results, 1)
+
+
+def test_plotting_code_folded_in_details_runs(tmp_path: Path) -> None:
+    """Fences indented under ``???`` / ``???+`` (pymdownx.details) are collected and run."""
+    results = outcomes(
+        tmp_path,
+        f"""
+        Intro.
+
+        ??? "Plotting code"
+
+            ```python exec="on" html="true" source="above"
+            picture = {GOOD_SVG!r}
+            print(picture)
+            ```
+
+        ???+ note "Also open"
+
+            ```python exec="on" html="true" source="above"
+            print(picture.replace('role="img"', ""))
+            ```
+
+        ??? "Folded output"
+
+            ```python
+            print("folded")
+            ```
+
+            ```output
+            folded
+            ```
+        """,
+    )
+    assert [line for line, _ in results] == [5, 12, 18]
+    assert results[0][1] is None and results[2][1] is None
+    assert 'an <svg> without role="img"' in str(results[1][1])
 
 
 def test_exec_off_fence_is_an_ordinary_block(tmp_path: Path) -> None:
@@ -506,6 +582,20 @@ def test_console_fences_run_flatviz_and_compare_output(tmp_path: Path) -> None:
     assert good == [(1, None)]
 
 
+def test_console_commands_are_passed_in(tmp_path: Path) -> None:
+    def greet(argv: list[str]) -> None:
+        print("hello", *argv)
+
+    page = "```console\n$ greet 'the world'\nhello the world\n$ flatviz --help\n```\n"
+    results = outcomes(tmp_path, page, {"greet": greet})
+    assert "console fence runs 'flatviz --help': its command is not one of ['greet']" in (
+        only_failure(results, 1)
+    )
+    assert outcomes(tmp_path, page.partition("$ flatviz")[0] + "```\n", {"greet": greet}) == [
+        (1, None)
+    ]
+
+
 def test_console_fences_run_on_the_files_the_page_shows_above(tmp_path: Path) -> None:
     good = outcomes(
         tmp_path,
@@ -533,10 +623,20 @@ def test_console_fences_run_on_the_files_the_page_shows_above(tmp_path: Path) ->
     ("body", "problem"),
     [
         ("$ flatviz 'arange(3)' -s 5\nflatviz: error: nothing like this", "printed something else"),
-        ("$ make test\nok", "console fences run flatviz only, not 'make test'"),
-        ("flatviz 'arange(3)'", "must start with a `$ flatviz ...` command"),
+        (
+            "$ make test\nok",
+            "console fence runs 'make test': its command is not one of ['flatviz']",
+        ),
+        ("$ \nok", "console fence runs '': its command is not one of ['flatviz']"),
+        ("flatviz 'arange(3)'", "must start with a `$ command ...` line"),
     ],
 )
 def test_bad_console_fences_fail(tmp_path: Path, body: str, problem: str) -> None:
     page = "```console\n" + body + "\n```\n"
     assert problem in only_failure(outcomes(tmp_path, page), 1)
+
+
+def test_no_commands_means_no_console_fence_runs(tmp_path: Path) -> None:
+    page = "```console\n$ flatviz --version\n```\n"
+    message = only_failure(outcomes(tmp_path, page, {}), 1)
+    assert "its command is not one of []" in message

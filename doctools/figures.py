@@ -1,0 +1,245 @@
+"""Matplotlib figures for the site: one inline ``<svg>`` with real text that follows the theme.
+
+Page code draws with the sentinel colours below (or with ``SITE_RC``, which uses them for
+ink, axes and the colour cycle); ``figure_svg`` rewrites each sentinel to a CSS custom
+property whose value follows mkdocs-material's colour scheme (``data-md-color-scheme``) and,
+on a page without one, the reader's ``prefers-color-scheme``. In a Markdown page, print it
+from a ``python exec="on" html="true"`` fence; in a notebook, end the cell with
+``InlineFigure(fig, alt)``.
+
+>>> import matplotlib
+>>> from matplotlib.figure import Figure
+>>> from doctools.figures import SITE_RC, figure_svg
+>>> with matplotlib.rc_context(SITE_RC):
+...     fig = Figure(figsize=(4, 2.5), layout="constrained")
+...     _ = fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
+>>> svg = figure_svg(fig, "A line that falls, then rises")
+>>> print(svg[svg.index("class=") : svg.index("<style>")].replace("><", ">\\n<"))
+class="fv-figure" role="img" width="384" height="240" viewBox="0 0 288 180">
+<title>A line that falls, then rises</title>
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from cycler import cycler
+from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
+
+#: A CSS pixel is 3/4 of the point matplotlib's SVG uses as its user unit.
+PX_PER_PT = 4 / 3
+#: Widest natural width: material's article column at a 1280 px viewport, so a figure is
+#: never scaled down there; a wider one would shrink its text below MIN_TEXT_PX.
+MAX_WIDTH_PX = 680.0
+#: The smallest text a figure may draw, in CSS px at natural size.
+MIN_TEXT_PX = 12.0
+#: The class every figure's ``<svg>`` carries; the site CSS and the embedded style use it.
+CSS_CLASS = "fv-figure"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A colour role: the sentinel page code draws with, and its colour on each theme."""
+
+    name: str
+    sentinel: str
+    light: str
+    dark: str
+
+    @property
+    def var(self) -> str:
+        """The CSS custom property the sentinel becomes."""
+        return f"--fv-{self.name}"
+
+
+#: Light theme: white page. Dark theme: material's slate background.
+LIGHT_BACKGROUND = "#ffffff"
+DARK_BACKGROUND = "#1e2129"
+
+ROLES = (
+    Role("ink", "#fe0001", "#1f2328", "#e6edf3"),
+    Role("muted", "#fe0002", "#59636e", "#9da7b3"),
+    Role("grid", "#fe0003", "#d0d7de", "#3d444d"),
+    Role("surface", "#fe0004", LIGHT_BACKGROUND, DARK_BACKGROUND),
+    # Data series: Okabe-Ito hues (safe for the common colour-vision deficiencies), a
+    # darker shade on white and a lighter one on slate, each at least 3:1 on its page.
+    Role("c0", "#fe0010", "#0072b2", "#56b4e9"),
+    Role("c1", "#fe0011", "#c15400", "#e69f00"),
+    Role("c2", "#fe0012", "#008561", "#2ec4a0"),
+    Role("c3", "#fe0013", "#b3447f", "#dc8ab9"),
+    Role("c4", "#fe0014", "#8a6d00", "#f0e442"),
+)
+_BY_NAME = {role.name: role for role in ROLES}
+
+#: Text, axes and ticks.
+INK = _BY_NAME["ink"].sentinel
+#: Secondary text and reference lines.
+MUTED = _BY_NAME["muted"].sentinel
+#: Grid lines and faint edges.
+GRID = _BY_NAME["grid"].sentinel
+#: The page background, for boxes that must hide what is under them.
+SURFACE = _BY_NAME["surface"].sentinel
+#: Data series colours, in cycle order (``C0``... under SITE_RC).
+DATA = tuple(role.sentinel for role in ROLES if role.name.startswith("c"))
+
+#: matplotlib settings for site figures: no background, themed ink, text >= MIN_TEXT_PX.
+SITE_RC: dict[RcKeyType, Any] = {
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.facecolor": "none",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": INK,
+    "axes.titlecolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "xtick.labelcolor": INK,
+    "ytick.labelcolor": INK,
+    "grid.color": GRID,
+    "grid.alpha": 1.0,
+    "patch.edgecolor": INK,
+    "lines.color": INK,
+    "legend.frameon": False,
+    "legend.labelcolor": INK,
+    "axes.prop_cycle": cycler(color=list(DATA)),
+    "font.size": 10.0,
+    "axes.titlesize": 11.0,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "legend.fontsize": 9.5,
+    "figure.titlesize": 11.0,
+    "figure.dpi": 96,
+}
+
+#: What ``figure_svg`` renders with: text as text, ids salted per figure elsewhere.
+_SVG_RC: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.image_inline": True}
+_FONTS = "font-family: 'DejaVu Sans', Verdana, Arial, sans-serif"
+
+_THEME_CSS = (
+    "<style>"
+    ".{c} *{{stroke-linejoin:round;stroke-linecap:butt}}"
+    ".{c}{{{light}}}"
+    "@media (prefers-color-scheme:dark){{.{c}{{{dark}}}}}"
+    "[data-md-color-scheme=default] .{c}{{{light}}}"
+    "[data-md-color-scheme=slate] .{c}{{{dark}}}"
+    "</style>"
+).format(
+    c=CSS_CLASS,
+    light=";".join(f"{role.var}:{role.light}" for role in ROLES),
+    dark=";".join(f"{role.var}:{role.dark}" for role in ROLES),
+)
+
+_ROOT = re.compile(r'<svg [^>]*width="([\d.]+)pt" height="([\d.]+)pt" viewBox="([^"]+)"[^>]*>')
+_FONT_SIZE = re.compile(r"font-size: ([\d.]+)px")
+_TEXT = re.compile(r"<text\b.*?</text>", re.S)
+_TSPAN = re.compile(r"<tspan\b[^>]*>")
+_SENTINEL = re.compile(r"#fe00[0-9a-f]{2}")
+
+
+def _number(value: float) -> str:
+    """A length with at most two decimals and no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def figure_svg(fig: Figure, alt: str) -> str:
+    """``fig`` as one inline ``<svg role="img">`` titled ``alt``: real ``<text>``, colours
+    that follow the site theme, no background, and the same bytes for the same figure.
+
+    Raises:
+        ValueError: ``alt`` is blank, the figure is wider than MAX_WIDTH_PX, draws text
+            smaller than MIN_TEXT_PX or in the default black (unreadable on slate), or uses
+            a sentinel-like colour that is no role.
+    """
+    if not alt.strip():
+        raise ValueError("figure_svg needs alt text: say what the figure shows")
+    salt = hashlib.sha256(alt.strip().encode()).hexdigest()[:8]
+    buffer = io.StringIO()
+    with matplotlib.rc_context({**_SVG_RC, "svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg ") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'<style type="text/css">\*\{[^}]*\}</style>', "", svg)
+    svg = svg.replace("<defs>\n  \n </defs>\n", "")
+    svg = re.sub(r'(<g) id="[^"]*"', r"\1", svg)
+    svg = re.sub(r"font-family: [^;\"]*", _FONTS, svg)
+
+    match = _ROOT.search(svg)
+    if match is None:
+        raise ValueError("matplotlib wrote an SVG root this function does not know")
+    width, height = (float(v) * PX_PER_PT for v in match.group(1, 2))
+    if width > MAX_WIDTH_PX + 0.5:
+        raise ValueError(
+            f"figure is {width:.0f} px wide, over {MAX_WIDTH_PX:.0f}: it would be scaled down"
+            f" and its text shrink; make figsize narrower than {MAX_WIDTH_PX / 96:.2f} in"
+        )
+    _check_text(svg)
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' class="{CSS_CLASS}" role="img" width="{_number(width)}" height="{_number(height)}"'
+        f' viewBox="{match.group(3)}">'
+        f"<title>{html.escape(alt.strip(), quote=False)}</title>{_THEME_CSS}"
+    )
+    svg = root + svg[match.end() :]
+    for role in ROLES:
+        svg = svg.replace(role.sentinel, f"var({role.var})")
+    leftover = sorted(set(_SENTINEL.findall(svg)))
+    if leftover:
+        raise ValueError(f"colours {leftover} look like sentinels but name no role")
+    return svg.strip() + "\n"
+
+
+class InlineFigure:
+    """A figure for a notebook: Jupyter shows it as HTML holding the inline SVG (which
+    mkdocs-jupyter keeps inline; an ``image/svg+xml`` output becomes a base64 ``<img>``
+    without alt text, out of reach of the page's CSS)."""
+
+    def __init__(self, fig: Figure, alt: str) -> None:
+        self.svg = figure_svg(fig, alt)
+        self.alt = alt.strip()
+
+    def _repr_html_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.alt}>"
+
+
+def _check_text(svg: str) -> None:
+    """Every ``<text>`` (with its ``<tspan>`` parts, as mathtext writes them) is at least
+    MIN_TEXT_PX and not in matplotlib's default black."""
+    for text in _TEXT.findall(svg):
+        sizes = [float(size) * PX_PER_PT for size in _FONT_SIZE.findall(text)]
+        if not sizes:
+            raise ValueError(f"text without a font size: {text[:200]}")
+        if min(sizes) < MIN_TEXT_PX - 0.01:
+            raise ValueError(
+                f"text drawn at {min(sizes):.1f} px, under {MIN_TEXT_PX:.0f}: use a fontsize of"
+                f" at least {MIN_TEXT_PX / PX_PER_PT:g} pt (mathtext superscripts are 70 %)"
+            )
+        parts = _TSPAN.findall(text) or [text]
+        if not all("fill:" in part for part in parts) and "fill:" not in text.split(">")[0]:
+            raise ValueError(
+                "text drawn in black, unreadable on the dark theme: draw it with figures.INK"
+                " (SITE_RC does); on a light fill, name a near-black such as #111111"
+            )
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -1,0 +1,88 @@
+"""The one pipeline: array -> layout -> plan -> scene, then a painter at the edge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flatviz.external import source_of
+from flatviz.paint.svg import paint as paint_svg
+from flatviz.plan import plan_flatten
+from flatviz.scene import Scene, build_scene
+
+if TYPE_CHECKING:
+    from flatviz.paint.mpl import FlattenFigure
+
+
+def diagram(
+    x: object,
+    start_dim: int = 0,
+    end_dim: int = -1,
+    *,
+    name: str = "x",
+    labels: str = "address",
+    edge_items: int = 2,
+) -> Scene:
+    """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
+
+    Args:
+        x: A torch tensor, a numpy array or a `Layout`, as for `explain`.
+        start_dim: The first dim to flatten.
+        end_dim: The last dim to flatten.
+        name: What `x` is called in every title and label.
+        labels: What cells show: `"address"` (storage address) or `"values"`.
+        edge_items: Cells kept at each end of a dim when a tensor of more than 64
+            elements is elided, so the picture costs the same for any size.
+    """
+    source = source_of(x)
+    plan = plan_flatten(source.layout, start_dim, end_dim)
+    return build_scene(
+        plan,
+        source.labels,
+        name=name,
+        labels=labels,
+        edge_items=edge_items,
+        storage_size=source.storage_size,
+    )
+
+
+def svg(
+    x: object,
+    start_dim: int = 0,
+    end_dim: int = -1,
+    *,
+    name: str = "x",
+    labels: str = "address",
+    edge_items: int = 2,
+) -> str:
+    """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
+
+    Real `<text>`, a `<title>` and `<desc>` for screen readers, a tooltip per cell, and
+    colours that follow the page's light or dark scheme. The same input gives the same
+    bytes; `flatviz EXPR -o out.svg` writes exactly these. Arguments as for `diagram`.
+
+    Examples:
+        >>> from flatviz import Layout
+        >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
+        <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
+    """
+    return paint_svg(
+        diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    )
+
+
+def draw(
+    x: object,
+    start_dim: int = 0,
+    end_dim: int = -1,
+    *,
+    theme: str = "light",
+    name: str = "x",
+    labels: str = "address",
+    edge_items: int = 2,
+) -> FlattenFigure:
+    """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
+    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`."""
+    from flatviz.paint.mpl import paint
+
+    scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    return paint(scene, theme)
