@@ -251,7 +251,9 @@ def test_figures_are_readable_and_fit(
             color_scheme="light", viewport={"width": width, "height": 900}
         )
         page = context.new_page()
-        page.goto(base_url + path, wait_until="networkidle")
+        # Figures are inline: "load" has them all, without waiting for the explorer's
+        # Pyodide to download in the background.
+        page.goto(base_url + path, wait_until="load")
         if scheme == "slate":
             page.click(DARK_TOGGLE)
             page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
