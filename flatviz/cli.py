@@ -29,6 +29,9 @@ examples:
   flatviz 'arange(2, 3, 4).transpose(1, 2)' --start-dim 1 -o out.svg
   flatviz 'empty(32, 3, 224, 224).contiguous(memory_format=channels_last)' -s 1 -o cl.png
 
+diagnose a model (which flatten breaks it, and the number to use):
+  flatviz doctor MODULE:ATTR --input 8,3,32,32     (see flatviz doctor -h)
+
 exit status: 0 on success, 2 on bad input (one 'flatviz: error:' line on stderr)
 """
 
