@@ -26,8 +26,10 @@ export KERAS_BACKEND := torch
 export KERAS_HOME := $(CACHE)/keras
 # Material prints an end-of-life banner on every build; the stack is chosen on purpose.
 export NO_MKDOCS_2_WARNING := 1
+export npm_config_cache := $(CACHE)/npm
+export npm_config_update_notifier := false
 
-.PHONY: install browser test lint serve build clean
+.PHONY: install browser node pyodide test lint serve build clean
 
 install: $(STAMP)
 
@@ -43,19 +45,34 @@ browser:
 	command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The explorer page runs flatviz in the browser with Pyodide: the npm `pyodide` package,
+# pinned in package-lock.json and installed with `npm ci`. node and npm come from Debian
+# when missing, like Chromium.
+NPM_STAMP := node_modules/.installed
+
+node:
+	command -v npm >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+pyodide: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint browser
+test: lint browser $(NPM_STAMP)
 	$(PY) -m pytest
 
-build: $(STAMP)
+build: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
-serve: $(STAMP)
+serve: $(STAMP) $(NPM_STAMP)
 	MKDOCS_JUPYTER_CACHE=true $(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 clean:
-	rm -rf $(VENV) $(CACHE) site
+	rm -rf $(VENV) $(CACHE) site node_modules

@@ -31,5 +31,5 @@ COMMANDS = {"flatviz": flatviz_main}
 
 pytest_collect_file = (
     markdown_sybil(ROOT, ["docs/**/*.md", "README.md"], COMMANDS)
-    + docstring_sybil(ROOT, ["flatviz/**/*.py"])
+    + docstring_sybil(ROOT, ["flatviz/**/*.py", "doctools/*.py"])
 ).pytest()

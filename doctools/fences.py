@@ -114,7 +114,7 @@ class _Pictures(HTMLParser):
 def check_rendered(block: CodeBlock, printed: str) -> str | None:
     """A fence markdown-exec renders must print page content. An HTML one must print a
     picture: each ``<svg>`` with ``role="img"`` and a name (its ``<title>`` or aria-label),
-    each ``<img>`` with alt text."""
+    each ``<img>`` with alt text, and no image as a base64 data URI."""
     if not printed.strip():
         return "exec fence printed nothing: markdown-exec would render an empty block"
     if not block.html:
@@ -129,7 +129,9 @@ def check_rendered(block: CodeBlock, printed: str) -> str | None:
             return 'html exec fence printed an <svg> without role="img"'
         if not (svg["title"].strip() or svg["label"].strip()):
             return "html exec fence printed an <svg> without a <title> or aria-label"
-    for _, alt in pictures.images:
+    for src, alt in pictures.images:
+        if re.match(r"\s*data:[^,]*;base64,", src, re.IGNORECASE):
+            return "html exec fence printed a base64 <img>: print the <svg> itself"
         if not alt.strip():
             return "html exec fence printed an <img> without alt text"
     return None
@@ -176,16 +178,25 @@ Command = Callable[[list[str]], object]
 
 @dataclass(frozen=True)
 class ConsoleBlock:
-    """A console fence's text and the commands its ``$`` lines may run."""
+    """A console fence's text, the commands its ``$`` lines may run, and the Python fences
+    above it titled with a file name (e.g. ``python title="net.py"``), which are written
+    where its commands run."""
 
     text: str
     commands: Mapping[str, Command] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+def _file_title(attributes: str) -> str | None:
+    """The file a fence shows, from its ``title="net.py"``; None unless a bare ``.py`` name."""
+    title = dict(_OPTION.findall(attributes)).get("title", "")
+    return title if re.fullmatch(r"\w+\.py", title) else None
 
 
 def run_console(example: Example) -> str | None:
-    """Run each ``$ name ...`` line of a console fence (in a temporary directory, so files it
-    writes go nowhere) and compare what it prints with the lines that follow. ``name`` must
-    be one of the commands the Sybil was given."""
+    """Run each ``$ name ...`` line of a console fence (in a temporary directory holding the
+    page's titled files, so files it writes go nowhere) and compare what it prints with the
+    lines that follow. ``name`` must be one of the commands the Sybil was given."""
     block: ConsoleBlock = example.parsed
     sessions = re.split(r"^\$ ", block.text, flags=re.MULTILINE)
     if sessions[0].strip() or len(sessions) == 1:
@@ -199,14 +210,16 @@ def run_console(example: Example) -> str | None:
                 f" {sorted(block.commands)}"
             )
         out = io.StringIO()
-        with (
-            tempfile.TemporaryDirectory() as where,
-            contextlib.chdir(where),
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(out),
-            contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
-        ):
-            block.commands[argv[0]](argv[1:])
+        with tempfile.TemporaryDirectory() as where:
+            for name, source in block.files.items():
+                Path(where, name).write_text(source, encoding="utf-8")
+            with (
+                contextlib.chdir(where),
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(out),
+                contextlib.suppress(SystemExit),  # an error's exit status; its line is compared
+            ):
+                block.commands[argv[0]](argv[1:])
         if _normalise(out.getvalue()) != _normalise(expected):
             return (
                 f"`$ {command}` printed something else\nexpected:\n{_normalise(expected)}"
@@ -263,6 +276,7 @@ class MarkdownFenceParser:
             if not regions or region.start >= regions[-1].end:
                 regions.append(region)
         claimed: Region | None = None
+        files: dict[str, str] = {}
         for index, region in enumerate(regions):
             language = _language(region)
             if language is None:
@@ -270,8 +284,12 @@ class MarkdownFenceParser:
             elif language in PYTHON_LANGUAGES:
                 following = regions[index + 1] if index + 1 < len(regions) else None
                 claimed = yield from self._python(document, region, following)
+                title = _file_title(parse_info(region.lexemes["info"])[1])
+                if title is not None:
+                    files[title] = str(region.lexemes["source"])
             elif language == CONSOLE_LANGUAGE:
-                block = ConsoleBlock(str(region.lexemes["source"]), self.commands)
+                source = str(region.lexemes["source"])
+                block = ConsoleBlock(source, self.commands, dict(files))
                 yield Region(region.start, region.end, block, run_console)
             elif language == OUTPUT_LANGUAGE and region is not claimed:
                 problem = "```output fence does not directly follow a Python code block"

@@ -3,7 +3,20 @@
 Page code draws with the sentinel colours below (or with ``SITE_RC``, which uses them for
 ink, axes and the colour cycle); ``figure_svg`` rewrites each sentinel to a CSS custom
 property whose value follows mkdocs-material's colour scheme (``data-md-color-scheme``) and,
-on a page without one, the reader's ``prefers-color-scheme``.
+on a page without one, the reader's ``prefers-color-scheme``. In a Markdown page, print it
+from a ``python exec="on" html="true"`` fence; in a notebook, end the cell with
+``InlineFigure(fig, alt)``.
+
+>>> import matplotlib
+>>> from matplotlib.figure import Figure
+>>> from doctools.figures import SITE_RC, figure_svg
+>>> with matplotlib.rc_context(SITE_RC):
+...     fig = Figure(figsize=(4, 2.5), layout="constrained")
+...     _ = fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
+>>> svg = figure_svg(fig, "A line that falls, then rises")
+>>> print(svg[svg.index("class=") : svg.index("<style>")].replace("><", ">\\n<"))
+class="fv-figure" role="img" width="384" height="240" viewBox="0 0 288 180">
+<title>A line that falls, then rises</title>
 """
 
 from __future__ import annotations
@@ -126,7 +139,8 @@ _THEME_CSS = (
 
 _ROOT = re.compile(r'<svg [^>]*width="([\d.]+)pt" height="([\d.]+)pt" viewBox="([^"]+)"[^>]*>')
 _FONT_SIZE = re.compile(r"font-size: ([\d.]+)px")
-_TEXT = re.compile(r"<text\b[^>]*>")
+_TEXT = re.compile(r"<text\b.*?</text>", re.S)
+_TSPAN = re.compile(r"<tspan\b[^>]*>")
 _SENTINEL = re.compile(r"#fe00[0-9a-f]{2}")
 
 
@@ -146,7 +160,7 @@ def figure_svg(fig: Figure, alt: str) -> str:
     """
     if not alt.strip():
         raise ValueError("figure_svg needs alt text: say what the figure shows")
-    salt = hashlib.sha256(alt.encode()).hexdigest()[:8]
+    salt = hashlib.sha256(alt.strip().encode()).hexdigest()[:8]
     buffer = io.StringIO()
     with matplotlib.rc_context({**_SVG_RC, "svg.hashsalt": salt}):
         fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
@@ -183,19 +197,36 @@ def figure_svg(fig: Figure, alt: str) -> str:
     return svg.strip() + "\n"
 
 
+class InlineFigure:
+    """A figure for a notebook: Jupyter shows it as HTML holding the inline SVG (which
+    mkdocs-jupyter keeps inline; an ``image/svg+xml`` output becomes a base64 ``<img>``
+    without alt text, out of reach of the page's CSS)."""
+
+    def __init__(self, fig: Figure, alt: str) -> None:
+        self.svg = figure_svg(fig, alt)
+        self.alt = alt.strip()
+
+    def _repr_html_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.alt}>"
+
+
 def _check_text(svg: str) -> None:
-    """Every ``<text>`` is at least MIN_TEXT_PX and not in matplotlib's default black."""
-    for tag in _TEXT.findall(svg):
-        size = _FONT_SIZE.search(tag)
-        if size is None:
-            raise ValueError(f"text without a font size: {tag}")
-        px = float(size.group(1)) * PX_PER_PT
-        if px < MIN_TEXT_PX - 0.01:
+    """Every ``<text>`` (with its ``<tspan>`` parts, as mathtext writes them) is at least
+    MIN_TEXT_PX and not in matplotlib's default black."""
+    for text in _TEXT.findall(svg):
+        sizes = [float(size) * PX_PER_PT for size in _FONT_SIZE.findall(text)]
+        if not sizes:
+            raise ValueError(f"text without a font size: {text[:200]}")
+        if min(sizes) < MIN_TEXT_PX - 0.01:
             raise ValueError(
-                f"text drawn at {px:.1f} px, under {MIN_TEXT_PX:.0f}: use a fontsize of at"
-                f" least {MIN_TEXT_PX / PX_PER_PT:g} pt"
+                f"text drawn at {min(sizes):.1f} px, under {MIN_TEXT_PX:.0f}: use a fontsize of"
+                f" at least {MIN_TEXT_PX / PX_PER_PT:g} pt (mathtext superscripts are 70 %)"
             )
-        if "fill:" not in tag:
+        parts = _TSPAN.findall(text) or [text]
+        if not all("fill:" in part for part in parts) and "fill:" not in text.split(">")[0]:
             raise ValueError(
                 "text drawn in black, unreadable on the dark theme: draw it with figures.INK"
                 " (SITE_RC does); on a light fill, name a near-black such as #111111"
@@ -212,25 +243,3 @@ def contrast(foreground: str, background: str) -> float:
 
     high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (high + 0.05) / (low + 0.05)
-
-
-#: Ink for raster plots that sit on both site themes: mid-grey reads on white and on slate.
-#: (Below 50 % lightness, so Jupyter does not tag the image as needing a light
-#: background, which mkdocs-jupyter would paint as a box on the dark theme.)
-BOTH_THEMES_INK = "#777777"
-
-#: matplotlib settings for such plots: no background at all, mid-grey text and axes.
-BOTH_THEMES_RC: dict[str, object] = {
-    "figure.facecolor": "none",
-    "axes.facecolor": "none",
-    "savefig.facecolor": "none",
-    "text.color": BOTH_THEMES_INK,
-    "axes.labelcolor": BOTH_THEMES_INK,
-    "axes.edgecolor": BOTH_THEMES_INK,
-    "xtick.color": BOTH_THEMES_INK,
-    "ytick.color": BOTH_THEMES_INK,
-    "grid.color": BOTH_THEMES_INK,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "figure.dpi": 110,
-}

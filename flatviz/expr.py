@@ -1,21 +1,21 @@
 """Tensor expressions for the command line, parsed with `ast` against a whitelist.
 
-`arange(2, 3, 4).transpose(1, 2)[:, ::2]` builds a tensor without `eval`: only the
-constructors, view-making methods and literals listed here are accepted, and the memory
-an expression may allocate is capped, so any string a user types is safe to run.
+`arange(2, 3, 4).transpose(1, 2)[:, ::2]` builds a `Strided` (flatviz/strided.py, pure
+Python, no torch) without `eval`: only the constructors, view-making methods and literals
+listed here are accepted, and the memory torch would allocate is capped, so any string a
+user types is safe to run and gets either a tensor or one `ExpressionError` line.
 """
 
 from __future__ import annotations
 
 import ast
-import math
 import warnings
 from collections.abc import Callable
 from typing import Any
 
-import torch
+from flatviz.strided import MEMORY_FORMATS, MemoryFormat, Strided, arange, empty
 
-#: Most bytes an expression may allocate (`empty` makes meta tensors, which cost nothing).
+#: Most bytes an expression may make torch allocate (`empty` makes meta tensors, free).
 MAX_BYTES = 100 * 2**20
 #: Longest expression accepted, in characters.
 MAX_LENGTH = 2000
@@ -27,20 +27,16 @@ METHODS = frozenset(
         "reshape", "select", "squeeze", "t", "transpose", "unfold", "unsqueeze", "view",
     }
 )  # fmt: skip
-#: Methods that may allocate a copy as large as their input.
-COPYING = frozenset({"contiguous", "flatten", "reshape"})
 #: Attributes read without a call.
 PROPERTIES = frozenset({"T", "mT"})
+#: Methods whose `int[]` argument may also be spelled as several ints, by keyword name.
+VARARGS = {"permute": "dims", "expand": "size", "view": "size", "reshape": "shape"}
 #: Names an argument may use.
-NAMES: dict[str, Any] = {
-    "channels_last": torch.channels_last,
-    "channels_last_3d": torch.channels_last_3d,
-    "contiguous_format": torch.contiguous_format,
-}
+NAMES: dict[str, MemoryFormat] = {name: MemoryFormat(name) for name in MEMORY_FORMATS}
 
 
 class ExpressionError(ValueError):
-    """An expression that is not in the language, or that torch rejects."""
+    """An expression that is not in the language, or that torch refuses."""
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -50,6 +46,11 @@ def _short(text: str, limit: int = 60) -> str:
 
 def _describe(node: ast.AST) -> str:
     return _short(ast.unparse(node)) if isinstance(node, ast.expr) else type(node).__name__
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 class _Evaluator:
@@ -65,27 +66,45 @@ class _Evaluator:
                 f"tensor of any size for free)"
             )
 
-    def tensor(self, node: ast.expr) -> torch.Tensor:
+    def tensor(self, node: ast.expr) -> Strided:
+        """Evaluate a chain of operations, innermost first, without recursing per link."""
+        chain: list[ast.expr] = []
+        while True:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                chain.append(node)
+                node = node.func.value
+            elif isinstance(node, ast.Attribute | ast.Subscript):
+                chain.append(node)
+                node = node.value
+            else:
+                break
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            return self.construct(node)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            receiver = self.tensor(node.func.value)
-            return self.method(receiver, node)
-        if isinstance(node, ast.Attribute):
-            self.check_attribute(node.attr, PROPERTIES)
-            receiver = self.tensor(node.value)
-            return self.torch_call(f".{node.attr}", lambda: getattr(receiver, node.attr))
-        if isinstance(node, ast.Subscript):
-            receiver = self.tensor(node.value)
-            index = self.index(node.slice)
-            return self.torch_call("indexing", lambda: receiver[index])
-        if isinstance(node, ast.Name):
+            result = self.construct(node)
+        elif isinstance(node, ast.Name):
             raise ExpressionError(
                 f"name {node.id!r} is not a tensor: start with arange(...) or empty(...)"
             )
-        raise ExpressionError(f"{_describe(node)!r} is not allowed: expected a tensor expression")
+        else:
+            raise ExpressionError(
+                f"{_describe(node)!r} is not allowed: expected a tensor expression"
+            )
+        for link in reversed(chain):
+            result = self.apply(result, link)
+        return result
 
-    def construct(self, node: ast.Call) -> torch.Tensor:
+    def apply(self, receiver: Strided, node: ast.expr) -> Strided:
+        """One link of the chain: a method call, a property or an index."""
+        if isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Attribute)
+            return self.method(receiver, node)
+        if isinstance(node, ast.Attribute):
+            self.check_attribute(node.attr, PROPERTIES)
+            return self.run(f".{node.attr}", lambda: getattr(receiver, node.attr))
+        assert isinstance(node, ast.Subscript)
+        index = self.index(node.slice)
+        return self.run("indexing", lambda: receiver[index])
+
+    def construct(self, node: ast.Call) -> Strided:
         assert isinstance(node.func, ast.Name)
         name = node.func.id
         if name not in ("arange", "empty"):
@@ -101,11 +120,12 @@ class _Evaluator:
         if any(s < 0 for s in shape):
             raise ExpressionError(f"{name}() sizes must be >= 0, got {shape}")
         if name == "empty":
-            return self.torch_call("empty", lambda: torch.empty(shape, device="meta"))
-        self.allocate(math.prod(shape) * 8, f"arange{shape}")
-        return self.torch_call("arange", lambda: torch.arange(math.prod(shape)).reshape(shape))
+            return self.run("empty", lambda: empty(*shape))
+        result = self.run("arange", lambda: arange(*shape))
+        self.allocate(result.storage.size * 8, _short(f"arange{shape}"))
+        return result
 
-    def method(self, receiver: torch.Tensor, node: ast.Call) -> torch.Tensor:
+    def method(self, receiver: Strided, node: ast.Call) -> Strided:
         assert isinstance(node.func, ast.Attribute)
         name = node.func.attr
         self.check_attribute(name, METHODS)
@@ -115,9 +135,12 @@ class _Evaluator:
             if keyword.arg is None:
                 raise ExpressionError(f"**kwargs are not allowed in .{name}()")
             kwargs[keyword.arg] = self.value(keyword.value)
-        if name in COPYING and receiver.device.type != "meta":
-            self.allocate(receiver.numel() * receiver.element_size(), f".{name}()")
-        return self.torch_call(f".{name}()", lambda: getattr(receiver, name)(*args, **kwargs))
+        if name in VARARGS and not args and VARARGS[name] in kwargs:
+            args = [kwargs.pop(VARARGS[name])]
+        result = self.run(f".{name}()", lambda: getattr(receiver, name)(*args, **kwargs))
+        if result.storage is not receiver.storage and not result.is_meta:
+            self.allocate(result.numel() * result.storage.itemsize, f".{name}()")
+        return result
 
     def check_attribute(self, name: str, allowed: frozenset[str]) -> None:
         if name.startswith("_"):
@@ -167,41 +190,45 @@ class _Evaluator:
             raise ExpressionError(f"index {_describe(node)!r} is not an int, slice, None or ...")
         return item
 
-    def torch_call(self, what: str, call: Callable[[], Any]) -> torch.Tensor:
-        """Run one torch operation, turning torch's errors into one-line ExpressionErrors."""
+    def run(self, what: str, call: Callable[[], object]) -> Strided:
+        """Run one operation of the algebra, turning the refusal torch would give into a
+        one-line ExpressionError."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # a deprecated use is refused, not printed
-                result = call()
-        except (RuntimeError, TypeError, ValueError, IndexError, Warning) as err:
-            if isinstance(err, ExpressionError):
+            result = call()
+        except (RuntimeError, TypeError, ValueError, IndexError) as err:
+            if isinstance(err, ExpressionError | RecursionError):
                 raise
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise ExpressionError(f"torch rejected {what}: {first}") from None
-        if not isinstance(result, torch.Tensor):
-            raise ExpressionError(f"{what} did not give a tensor")
+            message = _first_line(err).replace("Strided.", "")
+            raise ExpressionError(f"torch refuses {what}: {message}") from None
+        assert isinstance(result, Strided)
         return result
 
 
-def evaluate(text: str) -> torch.Tensor:
-    """The tensor that `text` describes, e.g. `"arange(2, 3, 4).transpose(1, 2)"`.
+def evaluate(text: str) -> Strided:
+    """The tensor that `text` describes, e.g. `"arange(2, 3, 4).transpose(1, 2)"`, as a
+    `Strided`: its layout and lazily read values, computed without torch.
 
     Raises:
-        ExpressionError: `text` is not in the language, or torch rejects it.
+        ExpressionError: `text` is not in the language, or torch would refuse it.
 
     Examples:
         >>> evaluate("arange(2, 3, 4).transpose(1, 2)").stride()
         (12, 1, 4)
-        >>> evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)").device
-        device(type='meta')
+        >>> evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)").is_meta
+        True
     """
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is {len(text)} characters long; at most {MAX_LENGTH}")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # `3not` makes the parser warn "invalid decimal literal" on stderr: one line only.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
         raise ExpressionError(f"invalid syntax in {_short(text)!r}: {err.msg}") from None
-    except (RecursionError, MemoryError, ValueError):
+    except ValueError as err:
+        raise ExpressionError(f"invalid syntax in {_short(text)!r}: {err}") from None
+    except (RecursionError, MemoryError):
         raise ExpressionError(f"expression {_short(text)!r} is too deeply nested") from None
     try:
         return _Evaluator().tensor(tree.body)

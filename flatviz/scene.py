@@ -47,6 +47,9 @@ CHART_LIMIT = 48
 COUNT_LIMIT = 4096
 #: What a cell can show.
 CELL_LABELS = ("address", "values")
+#: Most element cells one grid may draw: eliding keeps a few per dim, so the count grows
+#: exponentially with the number of dims, and a diagram must stay bounded in time.
+MAX_CELLS = 4096
 
 
 class Box(NamedTuple):
@@ -354,6 +357,12 @@ def build_scene(
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     layout = plan.layout
     elide = layout.numel > FULL_LIMIT
+    grid_cells = math.prod(len(shown(size, edge_items, elide)) for size in layout.shape)
+    if grid_cells > MAX_CELLS:
+        raise ValueError(
+            f"the diagram of a {layout.ndim}-d tensor would draw {grid_cells} cells, more than "
+            f"{MAX_CELLS}: index, squeeze or flatten some dims first, or lower edge_items"
+        )
 
     # Cells of the input and result grids, and the element each one reads.
     source_memo: dict[Index, Index] = {}

@@ -3,7 +3,8 @@
 Sybil runs the ``>>>`` blocks of the docs as doctests. On the site they are highlighted as a
 Python console (``pycon``), with the doctest markup (``<BLANKLINE>``, ``# doctest:``
 directives) left out, and their copy button copies the code alone, without prompts or
-output, so that what a reader pastes runs.
+output, so that what a reader pastes runs. A shell session (``console``) copies its
+commands without the ``$`` prompts, and an ``output`` block has no copy button.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ FENCE = re.compile(
 PYTHON = frozenset({"python", "py", "python3", "pycon"})
 DIRECTIVE = re.compile(r"[ \t]*#\s*doctest:[^\n]*$", re.MULTILINE)
 BLANKLINE = re.compile(r"^(?P<indent>[ \t]*)<BLANKLINE>[ \t]*$", re.MULTILINE)
-#: A console block as pymdownx.highlight renders it, up to the end of its ``<code>``.
-CONSOLE = re.compile(
-    r'<div class="language-pycon highlight">(?P<head>.*?<code>)(?P<code>.*?)</code>', re.DOTALL
+#: A Python or shell session as pymdownx.highlight renders it, up to the end of its ``<code>``.
+SESSION = re.compile(
+    r'<div class="language-(?P<language>pycon|console) highlight">(?P<head>.*?<code>)'
+    r"(?P<code>.*?)</code>",
+    re.DOTALL,
 )
+OUTPUT = '<div class="language-output highlight">'
+SHELL_PROMPT = "$ "
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -57,12 +62,21 @@ def runnable(console: str) -> str:
     return "".join(parts).rstrip("\n") + "\n"
 
 
+def commands(session: str) -> str:
+    """The commands of a shell session, without their prompts or output."""
+    lines = session.splitlines()
+    return "".join(
+        f"{line.removeprefix(SHELL_PROMPT)}\n" for line in lines if line.startswith(SHELL_PROMPT)
+    )
+
+
 def with_copy_text(match: re.Match[str]) -> str:
-    """The rendered console block with the runnable code as its ``data-copy`` attribute, the
-    text mkdocs-material's copy button copies instead of the block's visible text."""
-    console = html.unescape(TAG.sub("", match["code"]))
-    copy = html.escape(runnable(console), quote=True)
-    opening = f'<div class="language-pycon highlight" data-copy="{copy}">'
+    """The rendered session with its code as the ``data-copy`` attribute, the text
+    mkdocs-material's copy button copies instead of the block's visible text."""
+    session = html.unescape(TAG.sub("", match["code"]))
+    language = match["language"]
+    code = runnable(session) if language == "pycon" else commands(session)
+    opening = f'<div class="language-{language} highlight" data-copy="{html.escape(code)}">'
     return f"{opening}{match['head']}{match['code']}</code>"
 
 
@@ -72,5 +86,6 @@ def on_page_markdown(markdown: str, **kwargs: Any) -> str:
 
 
 def on_page_content(html_text: str, **kwargs: Any) -> str:
-    """Give every console block its copy text."""
-    return CONSOLE.sub(with_copy_text, html_text)
+    """Give every session its copy text, and output blocks no copy button (``no-copy``)."""
+    html_text = SESSION.sub(with_copy_text, html_text)
+    return html_text.replace(OUTPUT, OUTPUT.replace(" highlight", " highlight no-copy"))

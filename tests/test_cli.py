@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,16 +49,16 @@ VALID = {
 def test_expressions_build_what_torch_builds(text: str) -> None:
     got, want = evaluate(text), VALID[text]()
     assert (got.shape, got.stride(), got.storage_offset()) == (
-        want.shape,
+        tuple(want.shape),
         want.stride(),
         want.storage_offset(),
     )
-    assert torch.equal(got, want)
+    assert got.tolist() == want.tolist()
 
 
 def test_empty_makes_meta_tensors_of_any_size() -> None:
     t = evaluate("empty(1024, 3, 1024, 1024).permute(0, 2, 3, 1)")
-    assert t.device.type == "meta"
+    assert t.is_meta
     assert (
         t.stride() == torch.empty(1024, 3, 1024, 1024, device="meta").permute(0, 2, 3, 1).stride()
     )
@@ -78,10 +80,37 @@ def test_writes_the_diagram(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"d.{suffix}"
     assert main(["arange(2, 3, 4).transpose(1, 2)", "--start-dim", "1", "-o", str(out)]) == 0
     x = torch.arange(24).reshape(2, 3, 4).transpose(1, 2)
-    assert out.read_bytes() == render_bytes(flatviz.draw(x, 1), suffix)
+    if suffix == "svg":
+        assert out.read_text() == flatviz.svg(x, 1)
+    else:
+        assert out.read_bytes() == render_bytes(flatviz.draw(x, 1), suffix)
 
 
-BAD = [
+def torch_says(what: str, code: str) -> Callable[[], str]:
+    """The error line the command must print for `code`: torch's own first line, from a
+    fresh process (torch warns about a deprecated use only once per process), where
+    `a(*shape)` is `torch.arange(n).reshape(shape)`, warnings are errors, and the note of
+    where in torch's C++ a warning came from is dropped."""
+
+    def message() -> str:
+        program = (
+            "import math, torch\n"
+            "a = lambda *s: torch.arange(math.prod(s)).reshape(s)\n"
+            f"try:\n    {code}\n"
+            "except Exception as err:\n    print(str(err).strip().splitlines()[0])\n"
+        )
+        run = subprocess.run(
+            [sys.executable, "-W", "error", "-c", program],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert run.stdout, f"torch accepted {code}"
+        said = re.sub(r" \(Triggered internally at .*\)$", "", run.stdout.strip())
+        return f"torch refuses {what}: {said}"
+
+    return message
+
+
+BAD: list[tuple[str, str | Callable[[], str]]] = [
     ("__import__('os').system('true')", "unknown function '__import__'"),
     ("arange(2).__class__", "attribute '__class__' is not allowed"),
     ("arange(2)._base", "attribute '_base' is not allowed"),
@@ -97,14 +126,17 @@ BAD = [
     ("arange(2.5)", "argument '2.5' is not allowed"),
     ("arange('2')", "argument \"'2'\" is not allowed"),
     ("arange(n=2)", "arange() takes sizes only"),
-    ("arange(2, 3).transpose(0, 5)", "torch rejected .transpose(): Dimension out of range"),
-    ("arange(2, 3).view(4)", "torch rejected .view(): shape '[4]' is invalid"),
-    ("arange(2, 3)[::-1]", "torch rejected indexing: step must be greater than zero"),
-    ("arange(2, 3)[5]", "torch rejected indexing: index 5 is out of bounds"),
+    ("arange(2, 3).transpose(0, 5)", torch_says(".transpose()", "a(2, 3).transpose(0, 5)")),
+    ("arange(2, 3).view(4)", torch_says(".view()", "a(2, 3).view(4)")),
+    ("arange(2, 3)[::-1]", torch_says("indexing", "a(2, 3)[::-1]")),
+    ("arange(2, 3)[5]", torch_says("indexing", "a(2, 3)[5]")),
     ("arange(2, 3).expand(**{'size': 3})", "**kwargs are not allowed"),
     ("arange(2, 3).contiguous(memory_format=sparse)", "unknown name 'sparse'"),
-    ("arange(10).as_strided((4, 4), (4, 1))", "torch rejected .as_strided()"),
-    ("arange(2, 3, 4).T", "torch rejected .T: The use of `x.T` on tensors of dimension other"),
+    (
+        "arange(10).as_strided((4, 4), (4, 1))",
+        torch_says(".as_strided()", "a(10).as_strided((4, 4), (4, 1))"),
+    ),
+    ("arange(2, 3, 4).T", torch_says(".T", "a(2, 3, 4).T")),
     ("arange(2, 3", "invalid syntax in 'arange(2, 3'"),
     ("", "invalid syntax"),
     ("arange(5000, 5000)", "would allocate 191 MB in all; expressions may allocate at most 100"),
@@ -116,8 +148,13 @@ BAD = [
 
 @pytest.mark.parametrize(("expression", "message"), BAD, ids=[b[0][:40] for b in BAD])
 def test_bad_expressions(
-    expression: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    expression: str,
+    message: str | Callable[[], str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    if callable(message):
+        message = message()
     out = tmp_path / "d.svg"
     with pytest.raises(SystemExit) as exit_:
         main([expression, "-o", str(out)])

@@ -424,6 +424,10 @@ def fixed():
     return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
 
 
+def language_model():
+    return nn.Sequential(nn.Embedding(100, 8), nn.Flatten(), nn.Linear(8 * 12, 100))
+
+
 answer = 42
 """
 
@@ -463,6 +467,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
     assert main(["doctor", "net:fixed", "--input", "8,3,32,32"]) == 0
     assert main(["doctor", "pkg/models.py:fixed", "--input", "8,3,32,32"]) == 0
     assert main(["doctor", "pkg.models:Net", "--input", "8,3,32,32"]) == 1
+    assert main(["doctor", "net.py:language_model", "--input", "4,12", "--dtype", "int64"]) == 0
 
 
 @pytest.mark.parametrize(
@@ -475,6 +480,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
         (["net.py"], "expected MODULE:ATTR, e.g. net.py:Net, got 'net.py'"),
         (["net.py:Net", "--input", "8,x"], "expected positive integers separated by commas"),
         (["net.py:Net", "--input", "8,0"], "got '8,0'"),
+        (["net.py:Net", "--input", "8,3", "--dtype", "int8"], "argument --dtype: invalid choice"),
     ],
 )
 def test_bad_usage_exits_2_with_one_error_line(
@@ -505,3 +511,80 @@ def test_import_flatviz_does_not_import_torch() -> None:
     code = "import sys, flatviz; print('torch' in sys.modules, callable(flatviz.doctor))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["False", "True"]
+
+
+# ops without a meta kernel ------------------------------------------------------------
+
+
+@torch.library.custom_op("flatviz_test::halve", mutates_args=())
+def halve(x: torch.Tensor) -> torch.Tensor:
+    """A custom op with a CPU kernel and no meta (fake) kernel."""
+    return x / 2
+
+
+class Halves(nn.Module):
+    def __init__(self, features: int) -> None:
+        super().__init__()
+        self.fc = nn.Linear(features, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(halve(x))
+
+
+def test_an_op_without_a_meta_kernel_runs_on_cpu_zeros_when_small_and_says_so() -> None:
+    with pytest.raises(RuntimeError, match="no fake impl"):
+        halve(torch.empty(2, device="meta"))  # torch has no meta kernel for it
+    report = flatviz.doctor(Halves(16), torch.randn(4, 16))
+    assert report.ok
+    [warning] = report.findings
+    assert (warning.kind, warning.severity) == ("no-meta-kernel", "warning")
+    assert "ran it on CPU zeros of the same shapes (256 bytes)" in warning.message
+    assert report.rows[-1].shapes == "(4, 16) → (4, 2)"  # the run went on past it
+
+
+def test_an_op_without_a_meta_kernel_stops_the_doctor_when_too_big_for_cpu() -> None:
+    report = flatviz.doctor(Halves(2**22), torch.empty(8, 2**22, device="meta"))
+    [error] = report.errors
+    assert error.kind == "no-meta-kernel"
+    assert f"would take {8 * 2**22 * 4} bytes" in error.message
+
+
+class TinyLM(nn.Module):
+    """A language model head that returns its logits flattened for cross_entropy."""
+
+    def __init__(self, vocab: int = 50, dim: int = 16) -> None:
+        super().__init__()
+        self.embed, self.head = nn.Embedding(vocab, dim), nn.Linear(dim, vocab)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        logits = self.head(self.embed(tokens))
+        return logits.view(-1, logits.size(-1))
+
+
+def test_logits_flattened_for_a_loss_are_only_a_warning() -> None:
+    tokens = torch.randint(50, (4, 7))
+    logits = TinyLM()(tokens)
+    assert logits.shape == (28, 50)
+    F.cross_entropy(logits, torch.randint(50, (28,)))  # the rows are meant: torch takes them
+    report = flatviz.doctor(TinyLM(), tokens)
+    assert report.ok
+    [warning] = report.findings
+    assert (warning.kind, warning.severity) == ("batch-changed", "warning")
+    assert "returns 28 rows (28, 50)" in warning.message
+
+
+class Gram(nn.Module):
+    """Feature covariance over the batch: contracts the batch on purpose."""
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return z.T @ z / z.shape[0]
+
+
+def test_contracting_the_batch_without_a_flatten_is_only_a_warning() -> None:
+    assert Gram()(torch.randn(8, 5)).shape == Gram()(torch.randn(16, 5)).shape == (5, 5)
+    report = flatviz.doctor(Gram(), torch.randn(8, 5))
+    assert report.ok
+    [warning] = report.findings
+    assert (warning.kind, warning.severity) == ("batch-mixing", "warning")
+    line = line_of(Gram.forward, "z.T @ z")
+    assert warning.where == f"Gram.forward (test_doctor.py:{line})"

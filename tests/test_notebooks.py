@@ -7,7 +7,6 @@ check what each one shows. Nothing here asserts on a timing.
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 from pathlib import Path
@@ -22,8 +21,6 @@ from conftest import TOOL_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "docs" / "notebooks"
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def run_notebook(name: str, tmp_path: Path) -> Any:
@@ -58,12 +55,18 @@ def stdout(nb: Any) -> str:
     )
 
 
-def pngs(outputs: list[dict[str, Any]]) -> list[bytes]:
-    return [
-        base64.b64decode(out["data"]["image/png"])
-        for out in outputs
-        if "image/png" in out.get("data", {})
-    ]
+def inline_svgs(outputs: list[dict[str, Any]]) -> list[str]:
+    """The themed inline SVG figures (HTML outputs), each checked to be a titled image with
+    real text and no raster, base64 or PNG in it."""
+    found = []
+    for out in outputs:
+        html = out.get("data", {}).get("text/html", "")
+        if 'class="fv-figure"' in html:
+            assert html.startswith("<svg ") and html.count("<svg") == 1, html[:200]
+            assert 'role="img"' in html and re.search(r"<title>[^<]+</title>", html)
+            assert "<text" in html and "base64" not in html
+            found.append(html)
+    return found
 
 
 def title(nb: Any) -> str:
@@ -112,9 +115,11 @@ def test_training(tmp_path: Path) -> None:
     assert "C = 1, NHWC == NCHW: True" in text
     assert "batch of one, batch mix == correct: True" in text
     assert "precision" in text and "recall" in text
-    images = pngs(code_outputs(nb))
-    assert len(images) == 2  # learning curves, confusion matrix
-    assert all(png.startswith(PNG_MAGIC) for png in images)
+    # learning curves, confusion matrix; no PNG, no image/svg+xml (a base64 <img> on the site)
+    assert len(inline_svgs(code_outputs(nb))) == 2
+    assert all(
+        not set(o.get("data", {})) & {"image/png", "image/svg+xml"} for o in code_outputs(nb)
+    )
 
 
 def test_copy_cost(tmp_path: Path) -> None:
@@ -136,8 +141,10 @@ def test_copy_cost(tmp_path: Path) -> None:
     for bw, ms in [(300, "0.69"), (1000, "0.21"), (3000, "0.07")]:
         assert f"copy at {bw} GB/s: {ms} ms" in text
     assert "after global pooling, flatten(1) is a view: True" in text
-    images = pngs(code_outputs(nb))
-    assert len(images) == 1 and images[0].startswith(PNG_MAGIC)
+    assert len(inline_svgs(code_outputs(nb))) == 1
+    assert all(
+        not set(o.get("data", {})) & {"image/png", "image/svg+xml"} for o in code_outputs(nb)
+    )
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.name)

@@ -70,9 +70,11 @@ def test_one_svg_follows_both_schemes() -> None:
 
 def test_svg_path_imports_neither_torch_nor_matplotlib() -> None:
     code = (
-        "import sys, flatviz\n"
+        "import sys, tempfile, flatviz, flatviz.cli\n"
         "s = flatviz.svg(flatviz.Layout((2, 4, 3), (12, 1, 4)), 1)\n"
         "p = flatviz.explain(flatviz.Layout((2, 4, 3), (12, 1, 4)), 1)\n"
+        "with tempfile.TemporaryDirectory() as where:\n"
+        "    flatviz.cli.main(['arange(2, 3, 4).mT', '-o', where + '/x.svg'])\n"
         "print(sorted(m for m in ('torch', 'matplotlib', 'numpy') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

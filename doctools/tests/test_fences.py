@@ -469,6 +469,8 @@ def test_exec_fence_with_a_named_picture_passes(tmp_path: Path, printed: str) ->
     ("printed", "problem"),
     [
         ('<img src="x.png">', "an <img> without alt text"),
+        ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="a diagram">', "a base64 <img>"),
+        ('<img src="DATA:image/png;base64,AAAA" alt="a diagram">', "a base64 <img>"),
         ("<p>no picture</p>", "printed no <svg> or <img>"),
         ("<svg><title>a diagram</title></svg>", 'an <svg> without role="img"'),
         ('<svg role="presentation"><title>x</title></svg>', 'an <svg> without role="img"'),
@@ -592,6 +594,29 @@ def test_console_commands_are_passed_in(tmp_path: Path) -> None:
     assert outcomes(tmp_path, page.partition("$ flatviz")[0] + "```\n", {"greet": greet}) == [
         (1, None)
     ]
+
+
+def test_console_fences_run_on_the_files_the_page_shows_above(tmp_path: Path) -> None:
+    good = outcomes(
+        tmp_path,
+        """
+        ```python title="tiny.py"
+        from torch import nn
+        model = nn.Sequential(nn.Linear(4, 2))
+        ```
+
+        ```console
+        $ flatviz doctor tiny.py:model --input 3,4
+        Sequential on input (3, 4) (ran on meta at batch sizes 3 and 6)
+        where  op      input → output   layout  finding
+        0      Linear  (3, 4) → (3, 2)
+        0 errors, 0 warnings, 0 notes
+        $ flatviz doctor other.py:model --input 3,4
+        flatviz: error: no such file: 'other.py'
+        ```
+        """,
+    )
+    assert good == [(1, None), (6, None)]
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,22 @@ def test_small_text_fails() -> None:
         figure_svg(chart(fontsize=8), "a chart")
 
 
+def test_small_mathtext_fails() -> None:
+    with matplotlib.rc_context(SITE_RC):
+        fig = Figure(figsize=(3, 2), layout="constrained")
+        fig.add_subplot().loglog([1, 1000], [1, 1000])  # ticks 10^0 ... with superscripts
+    with pytest.raises(ValueError, match=r"text drawn at 8\.9 px"):
+        figure_svg(fig, "log axes")
+
+
+def test_mathtext_at_a_readable_size_passes() -> None:
+    with matplotlib.rc_context(SITE_RC):
+        fig = Figure(figsize=(3, 2), layout="constrained")
+        fig.text(0.5, 0.5, r"$10^{3}$", fontsize=14)
+    svg = figure_svg(fig, "a power")
+    assert "<tspan" in svg and "var(--fv-ink)" in svg
+
+
 def test_default_black_text_fails() -> None:
     fig = Figure(figsize=(3, 2))
     fig.text(0.5, 0.5, "black", fontsize=12)
@@ -195,3 +211,11 @@ def test_the_mkdocs_hook_makes_doctools_importable(tmp_path: Path) -> None:
     command = [sys.executable, "-S", "-c", HOOK_CHECK.format(run="")]
     bare = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert "No module named 'doctools'" in bare.stderr
+
+
+def test_notebooks_get_the_svg_as_html() -> None:
+    shown = figures.InlineFigure(chart(), " a chart ")
+    assert shown._repr_html_() == figure_svg(chart(), "a chart")
+    assert repr(shown) == "<figure: a chart>"
+    with pytest.raises(ValueError, match="needs alt text"):
+        figures.InlineFigure(chart(), "")

@@ -78,7 +78,7 @@ def pair_runs(
     """Match the two runs call by call (while they run the same ops) and pair their tensors."""
     pairs = {id(a): b for a, b in inputs}
     for a, b in zip(first.calls, second.calls, strict=False):
-        if a.func is not b.func:
+        if a.func != b.func:
             break
         for ta, tb in zip(_tensors(a), _tensors(b), strict=True):
             if ta is not None and tb is not None:

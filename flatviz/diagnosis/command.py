@@ -29,6 +29,13 @@ exit status: 0 when no errors, 1 when errors, 2 on bad usage (one 'flatviz: erro
 """
 
 
+#: The input dtypes `--dtype` accepts, by torch's names for them.
+DTYPES = {
+    name: getattr(torch, name)
+    for name in ("float32", "float64", "float16", "bfloat16", "int64", "int32", "bool")
+}
+
+
 def fail(message: str) -> NoReturn:
     """Print one error line and exit with status 2."""
     print(f"flatviz: error: {message}", file=sys.stderr)
@@ -62,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         "--input", type=parse_shape, required=True, metavar="SHAPE",
         help="the input's shape, batch first, e.g. 8,3,32,32",
     )  # fmt: skip
+    parser.add_argument(
+        "--dtype", choices=sorted(DTYPES), default="float32",
+        help="the input's dtype (default: float32; int64 for token ids)",
+    )  # fmt: skip
     return parser
 
 
@@ -78,6 +89,9 @@ def import_module(spec: str) -> object:
             parts.insert(0, root.name)
             root = root.parent
         name, base = ".".join(parts), str(root)
+        loaded = getattr(sys.modules.get(name), "__file__", None)
+        if loaded is not None and Path(loaded).resolve() != path:
+            del sys.modules[name]  # another file of that name, imported earlier in this process
     else:
         name, base = spec, str(Path.cwd())
     if base not in sys.path:
@@ -122,7 +136,7 @@ def main(argv: Sequence[str]) -> int:
     if not sep or not module_name or not attr:
         fail(f"expected MODULE:ATTR, e.g. net.py:Net, got {args.target!r}")
     model = build(import_module(module_name), attr, args.target)
-    example = torch.empty(args.input, device="meta")
+    example = torch.empty(args.input, dtype=DTYPES[args.dtype], device="meta")
     try:
         report = doctor(model, example, device="cpu")
     except Exception as err:

@@ -2,6 +2,7 @@
 
 Errors: `unbatched-input`, `batch-mixing`, `batch-changed`, `missing-flatten`,
 `in-features`, `not-viewable`, and `raises` for a failure none of those explains.
+Warnings where meta alone cannot tell (see each check), and `no-meta-kernel`.
 Notes: `copy`, a flatten-like call that copies, with the bytes it copies per batch.
 """
 
@@ -17,7 +18,7 @@ from torch import nn
 
 from flatviz.diagnosis.batch import BatchDims
 from flatviz.diagnosis.quote import quote
-from flatviz.diagnosis.trace import Call, Trace
+from flatviz.diagnosis.trace import FALLBACK_BYTES, Call, Trace, input_bytes, no_meta_kernel
 from flatviz.explain import explain
 from flatviz.plan import compute_stride
 
@@ -79,7 +80,9 @@ def label(call: Call) -> str:
     """How the user wrote the call, e.g. `torch.flatten(x)`, `x.view(-1, 256)`, `Flatten`."""
     if call.in_layer and call.layer is not None:
         return type(call.layer.module).__name__
-    rest = [repr(a) for a in call.args[1:] if not isinstance(a, torch.Tensor)]
+    if call.name in ("matmul", "__matmul__"):
+        return "x @ y"
+    rest = ["y" if isinstance(a, torch.Tensor) else repr(a) for a in call.args[1:]]
     rest += [f"{k}={v!r}" for k, v in call.kwargs.items() if not isinstance(v, torch.Tensor)]
     qualname = str(getattr(call.func, "__qualname__", ""))
     if qualname.startswith(("TensorBase.", "Tensor.")):
@@ -115,9 +118,9 @@ class Diagnosis:
     """Runs every check over one traced run and collects the findings."""
 
     def __init__(self, trace: Trace, batch: BatchDims, device: torch.device) -> None:
-        self.trace, self.batch, self.device = trace, batch, device
+        self.trace, self.batch = trace, batch
         self.producers = trace.producers()
-        self.failed = trace.failed
+        self.failed = trace.failed if trace.error is not None else None
         self.error = None if self.failed is None else quote(self.failed, device)
         if self.error is None and trace.error is not None:
             self.error = str(trace.error).strip().splitlines()[0]
@@ -125,12 +128,21 @@ class Diagnosis:
         self.explained = False
         self.blamed: set[int] = set()
 
-    def add(self, kind: str, at: Call, message: str, fix: str, *, raised: bool = False) -> None:
-        """Record an error finding; `raised` when it explains the error the run hit."""
+    def add(
+        self,
+        kind: str,
+        at: Call,
+        message: str,
+        fix: str,
+        *,
+        raised: bool = False,
+        severity: str = "error",
+    ) -> None:
+        """Record a finding; `raised` when it explains the error the run hit."""
         if raised and self.error is not None and not self.explained:
             message += f" Torch raises: {self.error}"
             self.explained = True
-        self.findings.append(Finding(kind, "error", where(at), message, fix, row_of(at)))
+        self.findings.append(Finding(kind, severity, where(at), message, fix, row_of(at)))
 
     def run(self, model_input: torch.Tensor | None) -> list[Finding]:
         """All findings, errors first in the order the calls ran, then notes."""
@@ -139,14 +151,38 @@ class Diagnosis:
                 self.check(call)
             self.batch_changed()
         self.copies()
+        self.fallbacks()
         if self.error is not None and not self.explained:
             culprit = self.failed
             message = f"The model raises: {self.error}"
             if culprit is None:
                 self.findings.append(Finding("raises", "error", "model", message, ""))
+            elif culprit.error is not None and no_meta_kernel(culprit.error):
+                message = (
+                    f"{named(culprit)} has no meta kernel, and running it on CPU instead would "
+                    f"take {input_bytes(culprit)} bytes (more than {FALLBACK_BYTES}), so the "
+                    f"doctor stops here. Torch says: {self.error}"
+                )
+                self.explained = True
+                self.findings.append(
+                    Finding("no-meta-kernel", "error", where(culprit), message, "", row_of(culprit))
+                )
             else:
                 self.add("raises", culprit, f"{named(culprit)} raises: {self.error}", "")
         return self.findings
+
+    def fallbacks(self) -> None:
+        """A warning for each op that had no meta kernel and ran on CPU zeros instead."""
+        for call in self.trace.calls:
+            if call.fallback:
+                message = (
+                    f"{named(call)} has no meta kernel, so the doctor ran it on CPU zeros of "
+                    f"the same shapes ({input_bytes(call)} bytes) and took its result's shape "
+                    f"and strides from there."
+                )
+                self.findings.append(
+                    Finding("no-meta-kernel", "warning", where(call), message, "", row_of(call))
+                )
 
     def check(self, call: Call) -> None:
         """The checks that look at one call."""
@@ -218,10 +254,14 @@ class Diagnosis:
                 f"of {per_sample} features."
             )
             fix = f"{flatten_fix(merge)}, which gives {rows}"
+            self.add("batch-mixing", culprit, message, fix, raised=call.error is not None)
         else:
-            message = f"{named(call)} contracts dim {dim}, which carries the batch: {holds}."
-            fix = "keep the batch in dim 0 and contract the features only"
-        self.add("batch-mixing", culprit, message, fix, raised=call.error is not None)
+            message = (
+                f"{named(call)} contracts dim {dim}, which carries the batch: {holds}. That "
+                f"is right for a statistic over the batch, wrong for a per-sample layer."
+            )
+            fix = "keep the batch out of the contracted dim, if each sample should stay apart"
+            self.add("batch-mixing", culprit, message, fix, severity="warning")
         return True
 
     def linear(self, call: Call) -> None:
@@ -301,6 +341,19 @@ class Diagnosis:
         self.blamed.add(producer.seq)
         src, rows = producer.inputs[0], x.shape[0]
         raised = failed is not None and failed.name == "linear"
+        merged = _leading_merge(tuple(src.shape), tuple(x.shape))
+        if failed is None and merged is not None:
+            self.add(
+                "batch-changed",
+                producer,
+                f"{named(producer)} merges the batch with dims 1..{merged} of "
+                f"{fmt(src.shape)}, and the model returns {rows} rows {fmt(x.shape)}. That "
+                f"is right when the rows are meant (logits flattened for a loss), wrong "
+                f"when each row should be one sample.",
+                f"{self.per_sample_fix(producer)}, if each row should be one sample",
+                severity="warning",
+            )
+            return
         if producer.name == "flatten":
             kind, fix = "batch-mixing", self.per_sample_fix(producer, flatten_fix(producer))
             verb = "merges the batch dim of"
@@ -444,6 +497,14 @@ def flatten_fix(call: Call) -> str:
     if call.func is torch.flatten:
         return "torch.flatten(x, 1)"
     return "x.flatten(1)"
+
+
+def _leading_merge(old: tuple[int, ...], new: tuple[int, ...]) -> int | None:
+    """The last dim k when `new` is `old` with dims 0..k merged into one, else None."""
+    for k in range(1, len(old)):
+        if new == (math.prod(old[: k + 1]), *old[k + 1 :]):
+            return k
+    return None
 
 
 def _shape_args(call: Call) -> tuple[int, ...] | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from flatviz.diagnosis.trace import Call
+from flatviz.diagnosis.trace import Call, no_meta_kernel
 
 #: Ops whose error depends on strides, which expanded stand-ins do not keep; meta words
 #: them as the other devices do, so their meta message is quoted as is.
@@ -36,8 +36,8 @@ def first_line(err: BaseException) -> str:
 def quote(call: Call, device: torch.device) -> str:
     """The failing call's error message as `device` words it."""
     assert call.error is not None
-    if device.type == "meta" or call.name in STRIDE_SENSITIVE:
-        return first_line(call.error)
+    if device.type == "meta" or call.name in STRIDE_SENSITIVE or no_meta_kernel(call.error):
+        return first_line(call.error)  # the last: on a real device it would run, and allocate
     args = _zeros_like(call.args, device)
     kwargs = {k: _zeros_like(v, device) for k, v in call.kwargs.items()}
     try:

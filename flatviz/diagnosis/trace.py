@@ -19,6 +19,8 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 from torch.utils.hooks import RemovableHandle
 
+#: Where an op has no meta kernel, it runs on CPU with zeros if its inputs take at most this.
+FALLBACK_BYTES = 64 * 2**20
 #: Frames from files under these directories belong to torch or to the doctor, not the user.
 _INTERNAL = (os.path.dirname(torch.__file__), os.path.dirname(__file__))
 
@@ -48,6 +50,7 @@ class Call:
     site: str | None
     output: torch.Tensor | None = None
     error: Exception | None = None
+    fallback: bool = False
 
     @property
     def name(self) -> str:
@@ -121,18 +124,76 @@ class _Recorder(TorchFunctionMode):
     ) -> Any:
         kwargs = dict(kwargs or {})
         layer = self.stack[-1] if self.stack else None
+        fallback = False
         try:
-            out = func(*args, **kwargs)
+            try:
+                out = func(*args, **kwargs)
+            except (NotImplementedError, RuntimeError) as err:
+                if not no_meta_kernel(err) or _bytes((args, kwargs)) > FALLBACK_BYTES:
+                    raise
+                out, fallback = _on_cpu(func, args, kwargs), True
         except Exception as err:
             site = None if layer is not None and layer.leaf else _site(layer)
             call = Call(next(self.counter), func, args, kwargs, layer, site, error=err)
             self.trace.calls.append(call)
             raise
-        if isinstance(out, torch.Tensor):
+        if isinstance(out, torch.Tensor) or fallback:
             site = None if layer is not None and layer.leaf else _site(layer)
-            call = Call(next(self.counter), func, args, kwargs, layer, site, output=out)
+            first = out if isinstance(out, torch.Tensor) else None
+            call = Call(next(self.counter), func, args, kwargs, layer, site, first, None, fallback)
             self.trace.calls.append(call)
         return out
+
+
+def no_meta_kernel(err: Exception) -> bool:
+    """True for the errors torch raises when an op has no meta (or fake) implementation."""
+    text = str(err)
+    return "'Meta' backend" in text or "no fake impl registered" in text
+
+
+def _map(value: Any, tensor: Callable[[torch.Tensor], torch.Tensor]) -> Any:
+    if isinstance(value, torch.Tensor):
+        return tensor(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map(v, tensor) for v in value)
+    if isinstance(value, dict):
+        return {k: _map(v, tensor) for k, v in value.items()}
+    return value
+
+
+def _tensors(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _tensors(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _tensors(v)
+
+
+def input_bytes(call: Call) -> int:
+    """The bytes a call's tensor arguments take as real CPU tensors."""
+    return _bytes((call.args, call.kwargs))
+
+
+def _bytes(value: Any) -> int:
+    """The bytes the tensors in `value` would take as real CPU tensors."""
+    return sum(t.numel() * t.element_size() for t in _tensors(value))
+
+
+def _on_cpu(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run an op that has no meta kernel on CPU zeros of the same shapes; meta results."""
+
+    def zeros(t: torch.Tensor) -> torch.Tensor:
+        return torch.zeros(t.shape, dtype=t.dtype)
+
+    def meta(t: torch.Tensor) -> torch.Tensor:
+        return torch.empty_strided(t.shape, t.stride(), dtype=t.dtype, device="meta")
+
+    with torch.no_grad():
+        out = func(*_map(args, zeros), **_map(kwargs, zeros))
+    return _map(out, meta)
 
 
 @contextmanager

@@ -24,9 +24,12 @@ class Source:
 
 
 def source_of(x: object) -> Source:
-    """Read a torch tensor, a numpy array, or a `Layout` itself."""
+    """Read a torch tensor, a numpy array, a `flatviz.strided.Strided`, or a `Layout`."""
     if isinstance(x, Layout):
         return Source(x, None, None)
+    strided = sys.modules.get("flatviz.strided")
+    if strided is not None and isinstance(x, strided.Strided):
+        return Source(x.layout, None if x.is_meta else x.labels, x.storage.size)
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(x, torch.Tensor):
         from flatviz.external import torch_support as ts
@@ -44,5 +47,5 @@ def source_of(x: object) -> Source:
 
 
 def layout_of(x: object) -> Layout:
-    """The layout of a torch tensor, a numpy array, or a `Layout` itself."""
+    """The layout of a torch tensor, a numpy array, a `Strided`, or a `Layout` itself."""
     return source_of(x).layout

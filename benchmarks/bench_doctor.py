@@ -1,0 +1,101 @@
+"""Benchmark for flatviz.doctor: its time on a 50-layer CNN against a plain meta forward.
+
+Run: ``.venv/bin/python benchmarks/bench_doctor.py`` (about half a minute). The doctor
+runs the model twice on meta (two batch sizes) with a hook per layer and a record per
+torch call; the baseline is one forward of the same meta model with no hooks. The two run
+interleaved in one process and medians are compared, so the ratio holds on any machine.
+A second part measures the peak RSS of diagnosing a model of over 10**9 parameters built
+on meta, in a fresh process. Results: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+import flatviz
+
+CONV_LAYERS = 49  # and one Linear: 50 layers with weights
+
+
+def cnn() -> nn.Sequential:
+    """49 conv-batchnorm-relu blocks (stride 2 every 12), global pooling, flatten, Linear."""
+    layers: list[nn.Module] = [nn.Conv2d(3, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU()]
+    channels = 32
+    for i in range(1, CONV_LAYERS):
+        stride = 2 if i % 12 == 0 else 1
+        out = channels * stride
+        layers += [nn.Conv2d(channels, out, 3, stride, 1), nn.BatchNorm2d(out), nn.ReLU()]
+        channels = out
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
+    return nn.Sequential(*layers)
+
+
+def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median seconds per case, running the cases in turn so drift hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for case in cases.values():
+        case()  # warm up
+    for _ in range(rounds):
+        for name, case in cases.items():
+            start = time.perf_counter()
+            case()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+_BIG = """
+import json, resource, sys, time, torch
+from torch import nn
+import flatviz
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with torch.device("meta"):
+    model = nn.Sequential(nn.Linear(32768, 32768), nn.ReLU(), nn.Linear(32768, 10))
+start = time.perf_counter()
+report = flatviz.doctor(model, torch.empty(64, 32768, device="meta"))
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+json.dump({"params": sum(p.numel() for p in model.parameters()), "ok": report.ok,
+           "seconds": seconds, "peak_mb": peak / 1024, "import_mb": before / 1024}, sys.stdout)
+"""
+
+
+def main() -> None:
+    with torch.device("meta"):
+        model = cnn()
+    x = torch.empty(8, 3, 32, 32, device="meta")
+    layers = sum(isinstance(m, (nn.Conv2d, nn.Linear)) for m in model.modules())
+    report = flatviz.doctor(model, x)
+    assert report.ok and not report.findings, report
+
+    def plain() -> object:
+        with torch.no_grad():
+            return model(x)
+
+    def doctor() -> object:
+        return flatviz.doctor(model, x)
+
+    got = interleaved({"plain": plain, "doctor": doctor}, rounds=30)
+    ratio = got["doctor"] / got["plain"]
+    print(
+        f"{layers}-layer CNN ({len(report.rows)} rows): doctor {got['doctor'] * 1e3:.1f} ms, "
+        f"plain meta forward {got['plain'] * 1e3:.1f} ms: {ratio:.2f}x (goal <= 5x)"
+    )
+    run = subprocess.run([sys.executable, "-c", _BIG], capture_output=True, text=True, check=True)
+    big = json.loads(run.stdout)
+    print(
+        f"meta model of {big['params']:,} parameters: ok={big['ok']}, "
+        f"{big['seconds'] * 1e3:.0f} ms, peak RSS {big['peak_mb']:.0f} MB "
+        f"({big['import_mb']:.0f} MB of it before the model: python, torch, flatviz)"
+    )
+
+
+if __name__ == "__main__":
+    main()

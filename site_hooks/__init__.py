@@ -1,0 +1,1 @@
+"""mkdocs hooks of the site (listed under ``hooks:`` in mkdocs.yml)."""
