@@ -251,7 +251,9 @@ def test_figures_are_readable_and_fit(
             color_scheme="light", viewport={"width": width, "height": 900}
         )
         page = context.new_page()
-        page.goto(base_url + path, wait_until="networkidle")
+        # "load", not "networkidle": the explorer page goes on fetching Pyodide, and the
+        # figures are in the HTML.
+        page.goto(base_url + path, wait_until="load")
         if scheme == "slate":
             page.click(DARK_TOGGLE)
             page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
