@@ -251,8 +251,8 @@ def test_figures_are_readable_and_fit(
             color_scheme="light", viewport={"width": width, "height": 900}
         )
         page = context.new_page()
-        # Figures are inline: "load" has them all, without waiting for the explorer's
-        # Pyodide to download in the background.
+        # "load", not "networkidle": the explorer page goes on fetching Pyodide, and the
+        # figures are in the HTML.
         page.goto(base_url + path, wait_until="load")
         if scheme == "slate":
             page.click(DARK_TOGGLE)
