@@ -1,10 +1,10 @@
-"""The mkdocs hooks of site_hooks/, on small pages: what they change and what they leave."""
+"""The doctest-block and notebook-anchor hooks on small pages: what they change, what not."""
 
 from __future__ import annotations
 
-from material.plugins.search.plugin import Parser
+from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
 
-from site_hooks import doctest_blocks, notebook_anchors
+from doctools import doctest_blocks, notebook_anchors
 
 DOCTEST = """Some prose.
 

@@ -1,1 +1,0 @@
-"""mkdocs hooks of the site (listed under ``hooks:`` in mkdocs.yml)."""
