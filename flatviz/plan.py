@@ -182,6 +182,9 @@ class FlattenPlan:
         lines = [f"flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"]
         for label, text in rows:
             head = f"  {label:<7}: "
+            if len(head) + len(text) <= TEXT_WIDTH:
+                lines.append(head + text)
+                continue
             lines += textwrap.wrap(
                 text,
                 TEXT_WIDTH,
