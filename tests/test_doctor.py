@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -22,6 +23,7 @@ from torch import nn
 import flatviz
 from flatviz.cli import main
 from flatviz.diagnosis import Report
+from flatviz.diagnosis.trace import device_layout
 
 
 def lenet(flatten: nn.Module, in_features: int = 16 * 5 * 5) -> nn.Sequential:
@@ -282,6 +284,123 @@ def test_a_view_after_fused_attention_is_only_a_warning_since_cpu_may_allow_it()
     [warning] = report.findings
     assert (warning.kind, warning.severity) == ("not-viewable", "warning")
     assert "scaled_dot_product_attention" in warning.message
+
+
+class ViewHead(nn.Module):
+    """A classifier head that flattens with `x.view(x.size(0), -1)`."""
+
+    def __init__(self, features: int = 64 * 7 * 7) -> None:
+        super().__init__()
+        self.fc = nn.Linear(features, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x.view(x.size(0), -1))
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        torch.randn(8, 64, 7, 7).contiguous(memory_format=torch.channels_last),
+        torch.randn(8, 7, 64, 7).transpose(1, 2),
+    ],
+    ids=["channels_last", "transposed"],
+)
+def test_view_with_minus_one_on_a_layout_without_a_view_is_not_viewable(x: torch.Tensor) -> None:
+    report = flatviz.doctor(ViewHead(), x)
+    finding = only(report, "not-viewable")
+    assert report.error == torch_error(ViewHead(), x)
+    blocking = flatviz.explain(x, 1, 3).blocking
+    assert blocking is not None
+    assert f"Dims {blocking[0]} and {blocking[1]} cannot merge" in finding.message
+    assert f"has none for {tuple(x.reshape(8, -1).shape)}" in finding.message
+    assert finding.fix == (
+        f"x.reshape(8, -1), which copies {x.nbytes} bytes per batch, or x.contiguous().view(8, -1)"
+    )
+    assert x.reshape(8, -1).shape == x.contiguous().view(8, -1).shape == (8, 3136)
+
+
+class ConvViewNet(nn.Module):
+    """A conv, then a head that flattens with `x.view(x.size(0), -1)`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear(8 * 6 * 6, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(self.conv(x))
+        return self.fc(x.view(x.size(0), -1))
+
+
+def test_a_conv_keeps_a_channels_last_input_layout_as_on_cpu_so_the_view_fails() -> None:
+    model, x = ConvViewNet(), torch.randn(2, 3, 8, 8)
+    assert model(x).shape == (2, 10)
+    assert flatviz.doctor(model, x).ok  # the control: contiguous, the view works
+    x = x.contiguous(memory_format=torch.channels_last)
+    report = flatviz.doctor(model, x)
+    finding = only(report, "not-viewable")
+    assert report.error == torch_error(model, x)
+    strides = F.relu(model.conv(x)).stride()  # what the view sees on CPU
+    assert f"with strides {strides}" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("conv", "x", "weight"),
+    [
+        (F.conv2d, torch.zeros(2, 3, 8, 8).to(memory_format=torch.channels_last), None),
+        (F.conv2d, torch.zeros(2, 3, 8, 8), torch.channels_last),
+        (F.conv2d, torch.zeros(2, 3, 8, 8), None),
+        (F.conv3d, torch.zeros(2, 3, 4, 8, 8).to(memory_format=torch.channels_last_3d), None),
+        (F.conv3d, torch.zeros(2, 3, 4, 8, 8), None),
+    ],
+    ids=["input-cl", "weight-cl", "contiguous", "3d-input-cl", "3d-contiguous"],
+)
+def test_meta_conv_outputs_get_the_strides_cpu_gives_them(
+    conv: Any, x: torch.Tensor, weight: torch.memory_format | None
+) -> None:
+    w = torch.zeros(4, *x.shape[1:2], *([3] * (x.dim() - 2)))
+    if weight is not None:
+        w = w.contiguous(memory_format=weight)
+    meta = device_layout(conv, (x.to("meta"), w.to("meta")), conv(x.to("meta"), w.to("meta")))
+    assert meta.stride() == conv(x, w).stride()
+
+
+def test_an_empty_batch_is_diagnosed_and_says_so() -> None:
+    model, x = nn.Sequential(nn.Flatten(), nn.Linear(4, 2)), torch.zeros(0, 4)
+    assert model(x).shape == (0, 2)
+    report = flatviz.doctor(model, x)
+    assert report.ok and report.batch_sizes == (0, 2), str(report)
+    [note] = report.findings
+    assert (note.kind, note.severity) == ("empty-batch", "note")
+    assert "batch size 2" in note.message
+
+
+def test_an_empty_batch_quotes_the_error_torch_raises_on_it() -> None:
+    x = torch.zeros(0, 64, 7, 7)
+    assert ViewHead()(torch.zeros(1, 64, 7, 7)).shape == (1, 10)  # one sample works
+    report = flatviz.doctor(ViewHead(), x)
+    assert report.error == torch_error(ViewHead(), x)
+    assert [f.kind for f in report.errors] == ["raises"]
+
+
+def test_an_empty_batch_still_finds_a_flatten_that_mixes_the_batch() -> None:
+    model, x = lenet(nn.Flatten(start_dim=0)), torch.zeros(0, 3, 32, 32)
+    report = flatviz.doctor(model, x)
+    finding = only(report, "batch-mixing")
+    assert finding.where == "6" and finding.fix.startswith("nn.Flatten(start_dim=1)")
+    assert report.error == torch_error(model, x)
+    assert lenet(nn.Flatten(start_dim=1))(x).shape == (0, 10)
+    assert "at batch size 2 its 800 inputs hold 2 samples of 400 features" in finding.message
+    assert finding.fix == "nn.Flatten(start_dim=1), which gives (0, 400)"
+
+
+def test_an_empty_batch_that_hides_an_error_says_what_a_batch_with_samples_raises() -> None:
+    x = torch.zeros(0, 3, 32, 32)
+    assert WrongView()(x).shape == (0, 10)  # silent on an empty batch
+    report = flatviz.doctor(WrongView(), x)
+    [note] = report.findings
+    assert note.kind == "empty-batch"
+    assert torch_error(WrongView(), torch.zeros(2, 3, 32, 32)) in note.message
 
 
 # copy notes ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from flatviz.diagnosis.findings import (
     is_view,
     label,
 )
+from flatviz.diagnosis.quote import first_line
 from flatviz.diagnosis.report import Report, Row
 from flatviz.diagnosis.trace import Trace
 
@@ -87,7 +88,8 @@ def doctor(
     first = run(model, first_in)
     second = run(model, second_in)
     dims = pair_runs(first, second, batch, other, list(zip(first_in, second_in, strict=True)))
-    diagnosis = Diagnosis(first, dims, where)
+    other_error = None if second.error is None else first_line(second.error)
+    diagnosis = Diagnosis(first, dims, where, other_error)
     findings = diagnosis.run(first_in[0] if first_in else None)
     errors = [f for f in findings if f.severity == "error"]
     rest = [f for f in findings if f.severity != "error"]

@@ -51,14 +51,15 @@ class BatchDims:
 
     def of(self, t: torch.Tensor | None) -> dict[int, Fraction] | None:
         """dim -> size / batch for each dim of `t` that grows with the batch; None when the
-        second run has no counterpart of `t` (it stopped earlier or took another path)."""
+        second run has no counterpart of `t` (it stopped earlier or took another path).
+        An empty first batch holds no sizes to divide, so the second run's are used."""
         if t is None:
             return None
         twin = self.pairs.get(id(t))
         if twin is None or twin.dim() != t.dim():
             return None
         return {
-            d: Fraction(a, self.batch)
+            d: Fraction(a, self.batch) if self.batch else Fraction(b, self.other)
             for d, (a, b) in enumerate(zip(t.shape, twin.shape, strict=True))
             if a != b
         }

@@ -117,8 +117,10 @@ def is_view(call: Call) -> bool | None:
 class Diagnosis:
     """Runs every check over one traced run and collects the findings."""
 
-    def __init__(self, trace: Trace, batch: BatchDims, device: torch.device) -> None:
-        self.trace, self.batch = trace, batch
+    def __init__(
+        self, trace: Trace, batch: BatchDims, device: torch.device, other_error: str | None = None
+    ) -> None:
+        self.trace, self.batch, self.other_error = trace, batch, other_error
         self.producers = trace.producers()
         self.failed = trace.failed if trace.error is not None else None
         self.error = None if self.failed is None else quote(self.failed, device)
@@ -152,6 +154,7 @@ class Diagnosis:
             self.batch_changed()
         self.copies()
         self.fallbacks()
+        self.empty_batch()
         if self.error is not None and not self.explained:
             culprit = self.failed
             message = f"The model raises: {self.error}"
@@ -170,6 +173,22 @@ class Diagnosis:
             else:
                 self.add("raises", culprit, f"{named(culprit)} raises: {self.error}", "")
         return self.findings
+
+    def empty_batch(self) -> None:
+        """A note when the batch is empty: its per-sample sizes come from the second run."""
+        if self.batch.batch:
+            return
+        message = (
+            f"The input's batch is empty (dim 0 has size 0). The table and any error are "
+            f"from the run at batch size 0; which dims carry the batch, and how much of "
+            f"each a sample owns, are read from the run at batch size {self.batch.other}."
+        )
+        if self.other_error is not None and self.error is None:
+            message += (
+                f" At batch size {self.batch.other} the model raises: "
+                f"{self.other_error.rstrip('.')}. Diagnose a batch with samples to find why."
+            )
+        self.findings.append(Finding("empty-batch", "note", "input", message, ""))
 
     def fallbacks(self) -> None:
         """A warning for each op that had no meta kernel and ran on CPU zeros instead."""
@@ -238,14 +257,15 @@ class Diagnosis:
             return True
         self.blamed.add(culprit.seq)
         batch, size = self.batch.batch, x.shape[dim]
-        per_sample = size // batch if batch else size
-        rows = fmt((batch, per_sample))
-        if batch == 1:
+        rows_at = batch
+        if batch <= 1:  # one sample (or none) cannot show the samples mixing: the 2nd run can
             twin = self.batch.pairs[id(x)]
             batch, size = self.batch.other, twin.shape[dim]
             holds = f"at batch size {batch} its {size} inputs hold {samples(batch)}"
         else:
             holds = f"its {size} inputs hold {samples(batch)}"
+        per_sample = size // batch
+        rows = fmt((rows_at, per_sample))
         if merge is not None:
             message = (
                 f"{named(merge)} merges the batch dim of {fmt(merge.inputs[0].shape)} into "
@@ -386,11 +406,14 @@ class Diagnosis:
         """A view/reshape that raised: too few elements for its -1, or no view possible."""
         x = call.inputs[0]
         shape = _shape_args(call)
-        if call.name == "view" and shape is not None and math.prod(shape) == x.numel():
-            self.not_viewable(call, x, shape)
+        sizes = None if shape is None else _resolve(shape, x.numel())
+        if call.name == "view" and shape is not None and sizes is not None:
+            self.not_viewable(call, x, shape, sizes)
             return
         if shape is None or -1 not in shape or not x.dim() or shape.index(-1) != 0:
             return
+        if not x.shape[0]:
+            return  # an empty batch has no samples to regroup; torch's error says why
         if call.seq in self.blamed:
             return
         self.blamed.add(call.seq)
@@ -418,10 +441,13 @@ class Diagnosis:
 
     # not-viewable -------------------------------------------------------------------------
 
-    def not_viewable(self, call: Call, x: torch.Tensor, shape: tuple[int, ...]) -> None:
-        """`.view` on a layout that has no view: name the dims that cannot merge."""
+    def not_viewable(
+        self, call: Call, x: torch.Tensor, shape: tuple[int, ...], sizes: tuple[int, ...]
+    ) -> None:
+        """`.view` on a layout that has no view: name the dims that cannot merge. `shape`
+        is as the user wrote it (maybe with -1), `sizes` the shape torch resolves it to."""
         blocking = ""
-        for start, end in _merged_groups(tuple(x.shape), shape):
+        for start, end in _merged_groups(tuple(x.shape), sizes):
             plan = explain(x, start, end)
             if plan.blocking is not None:
                 i, j = plan.blocking
@@ -435,7 +461,7 @@ class Diagnosis:
         elements = x.numel() * x.element_size()
         message = (
             f"{named(call)} needs a view, but {fmt(x.shape)} with strides {fmt(x.stride())} "
-            f"has none for {fmt(shape)}.{blocking}"
+            f"has none for {fmt(sizes)}.{blocking}"
         )
         fix = (
             f"x.reshape({args}), which copies {elements} bytes per batch, "
@@ -515,6 +541,19 @@ def _shape_args(call: Call) -> tuple[int, ...] | None:
     if not rest or not all(isinstance(r, int) for r in rest):
         return None
     return tuple(rest)
+
+
+def _resolve(shape: tuple[int, ...], numel: int) -> tuple[int, ...] | None:
+    """`shape` with its -1 inferred from `numel` as torch's view does; None when torch
+    could not resolve it (two -1s, a bad size, or a count that does not fit)."""
+    known = math.prod(s for s in shape if s != -1)
+    if any(s < -1 for s in shape) or shape.count(-1) > 1:
+        return None
+    if -1 not in shape:
+        return shape if known == numel else None
+    if known == 0 or numel % known:
+        return None
+    return tuple(numel // known if s == -1 else s for s in shape)
 
 
 def _merged_groups(old: tuple[int, ...], new: tuple[int, ...]) -> Iterator[tuple[int, int]]:

@@ -142,12 +142,29 @@ class _Recorder(TorchFunctionMode):
             call = Call(next(self.counter), func, args, kwargs, layer, site, error=err)
             self.trace.calls.append(call)
             raise
+        if isinstance(out, torch.Tensor) and not fallback:
+            out = device_layout(func, args, out)
         if isinstance(out, torch.Tensor) or fallback:
             site = None if layer is not None and layer.leaf else _site(layer)
             first = out if isinstance(out, torch.Tensor) else None
             call = Call(next(self.counter), func, args, kwargs, layer, site, first, None, fallback)
             self.trace.calls.append(call)
         return out
+
+
+def device_layout(func: Callable[..., Any], args: tuple[Any, ...], out: torch.Tensor) -> Any:
+    """A meta conv's output in the memory format CPU and CUDA kernels give it: meta returns
+    it contiguous, but a channels_last input (or weight) gives a channels_last output."""
+    name = getattr(func, "__name__", "")
+    if name not in ("conv2d", "conv3d") or out.device.type != "meta":
+        return out
+    memory = torch.channels_last if out.dim() == 4 else torch.channels_last_3d
+    if out.dim() not in (4, 5) or out.is_contiguous(memory_format=memory):
+        return out
+    tensors = [a for a in args[:2] if isinstance(a, torch.Tensor) and a.dim() == out.dim()]
+    if any(t.is_contiguous(memory_format=memory) and not t.is_contiguous() for t in tensors):
+        return out.contiguous(memory_format=memory)
+    return out
 
 
 def no_meta_kernel(err: Exception) -> bool:
