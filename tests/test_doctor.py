@@ -342,6 +342,7 @@ def test_a_conv_keeps_a_channels_last_input_layout_as_on_cpu_so_the_view_fails()
     assert report.error == torch_error(model, x)
     strides = F.relu(model.conv(x)).stride()  # what the view sees on CPU
     assert f"with strides {strides}" in finding.message
+    assert "come from Conv2d at conv, which keeps the channels_last" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -392,6 +393,27 @@ def test_an_empty_batch_still_finds_a_flatten_that_mixes_the_batch() -> None:
     assert lenet(nn.Flatten(start_dim=1))(x).shape == (0, 10)
     assert "at batch size 2 its 800 inputs hold 2 samples of 400 features" in finding.message
     assert finding.fix == "nn.Flatten(start_dim=1), which gives (0, 400)"
+
+
+class RowsOf200(nn.Module):
+    """`x.view(-1, 200)` on 400 features per sample: twice as many rows as samples."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(200, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x.view(-1, 200))
+
+
+def test_an_empty_batch_still_finds_a_changed_batch_and_counts_it_with_samples() -> None:
+    x = torch.zeros(0, 16, 5, 5)
+    assert RowsOf200()(x).shape == (0, 10)  # silent on an empty batch
+    finding = only(flatviz.doctor(RowsOf200(), x), "batch-changed")
+    two = torch.zeros(2, 16, 5, 5)
+    rows = two.view(-1, 200).shape
+    assert "at batch size 2, x.view(-1, 200) turns a batch of 2 samples" in finding.message
+    assert f"into {rows[0]} rows {tuple(rows)}" in finding.message
 
 
 def test_an_empty_batch_that_hides_an_error_says_what_a_batch_with_samples_raises() -> None:

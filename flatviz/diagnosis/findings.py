@@ -359,14 +359,17 @@ class Diagnosis:
         if producer.seq in self.blamed:
             return
         self.blamed.add(producer.seq)
-        src, rows = producer.inputs[0], x.shape[0]
+        src, at = self.with_samples(producer.inputs[0]), ""
+        if src is not producer.inputs[0]:  # an empty batch: show the run with samples
+            x, at = self.batch.pairs[id(x)], f"at batch size {self.batch.other}, "
+        rows = x.shape[0]
         raised = failed is not None and failed.name == "linear"
         merged = _leading_merge(tuple(src.shape), tuple(x.shape))
         if failed is None and merged is not None:
             self.add(
                 "batch-changed",
                 producer,
-                f"{named(producer)} merges the batch with dims 1..{merged} of "
+                f"{at}{named(producer)} merges the batch with dims 1..{merged} of "
                 f"{fmt(src.shape)}, and the model returns {rows} rows {fmt(x.shape)}. That "
                 f"is right when the rows are meant (logits flattened for a loss), wrong "
                 f"when each row should be one sample.",
@@ -383,11 +386,16 @@ class Diagnosis:
         self.add(
             kind,
             producer,
-            f"{named(producer)} {verb} {samples(src.shape[0])} {fmt(src.shape)} into "
+            f"{at}{named(producer)} {verb} {samples(src.shape[0])} {fmt(src.shape)} into "
             f"{rows} rows {fmt(x.shape)}: each row is no longer one sample.",
             fix,
             raised=raised,
         )
+
+    def with_samples(self, t: torch.Tensor) -> torch.Tensor:
+        """`t`, or its twin from the second run when the given batch is empty."""
+        twin = self.batch.pairs.get(id(t))
+        return twin if not self.batch.batch and twin is not None and twin.dim() else t
 
     def regrouped(self, x: torch.Tensor) -> tuple[Call, torch.Tensor] | None:
         """The call whose input rows were the samples and whose output `x` (walking back
@@ -468,6 +476,12 @@ class Diagnosis:
             f"or x.contiguous().view({args})"
         )
         source = self.layout_source(x)
+        conv = self.conv_source(x) if x.dim() >= 4 else None
+        if conv is not None and conv.output is not None and not conv.output.is_contiguous():
+            message += (
+                f" These strides come from {named(conv)}, which keeps the channels_last "
+                f"memory format of its input or weight, as torch's CPU kernels do."
+            )
         if source is None:
             self.add("not-viewable", call, message, fix, raised=True)
             return
