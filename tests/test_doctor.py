@@ -345,25 +345,42 @@ def test_a_conv_keeps_a_channels_last_input_layout_as_on_cpu_so_the_view_fails()
     assert "come from Conv2d at conv, which keeps the channels_last" in finding.message
 
 
+CL, CL3D = torch.channels_last, torch.channels_last_3d
+
+
 @pytest.mark.parametrize(
     ("conv", "x", "weight"),
     [
-        (F.conv2d, torch.zeros(2, 3, 8, 8).to(memory_format=torch.channels_last), None),
-        (F.conv2d, torch.zeros(2, 3, 8, 8), torch.channels_last),
+        (F.conv2d, torch.zeros(2, 3, 8, 8).to(memory_format=CL), None),
+        (F.conv2d, torch.zeros(2, 3, 8, 8), CL),
         (F.conv2d, torch.zeros(2, 3, 8, 8), None),
-        (F.conv3d, torch.zeros(2, 3, 4, 8, 8).to(memory_format=torch.channels_last_3d), None),
+        (F.conv3d, torch.zeros(2, 3, 4, 8, 8).to(memory_format=CL3D), None),
         (F.conv3d, torch.zeros(2, 3, 4, 8, 8), None),
+        (F.conv_transpose2d, torch.zeros(2, 3, 8, 8).to(memory_format=CL), None),
+        (F.conv_transpose2d, torch.zeros(2, 3, 8, 8), CL),
+        (F.conv_transpose3d, torch.zeros(2, 3, 4, 8, 8).to(memory_format=CL3D), None),
     ],
-    ids=["input-cl", "weight-cl", "contiguous", "3d-input-cl", "3d-contiguous"],
+    ids=[
+        *("input-cl", "weight-cl", "contiguous", "3d-input-cl", "3d-contiguous"),
+        *("transpose-input-cl", "transpose-weight-cl", "transpose-3d-input-cl"),
+    ],
 )
 def test_meta_conv_outputs_get_the_strides_cpu_gives_them(
     conv: Any, x: torch.Tensor, weight: torch.memory_format | None
 ) -> None:
-    w = torch.zeros(4, *x.shape[1:2], *([3] * (x.dim() - 2)))
+    w = torch.zeros(3, 3, *([3] * (x.dim() - 2)))  # square: a conv and a transposed conv
     if weight is not None:
         w = w.contiguous(memory_format=weight)
-    meta = device_layout(conv, (x.to("meta"), w.to("meta")), conv(x.to("meta"), w.to("meta")))
-    assert meta.stride() == conv(x, w).stride()
+    xm, wm = x.to("meta"), w.to("meta")
+    assert device_layout(conv, (xm, wm), conv(xm, wm)).stride() == conv(x, w).stride()
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
+def test_meta_padding_gets_the_strides_cpu_gives_it(mode: str) -> None:
+    x = torch.zeros(2, 3, 8, 8).to(memory_format=CL)
+    xm = x.to("meta")
+    meta = device_layout(F.pad, (xm, (1, 1, 1, 1)), F.pad(xm, (1, 1, 1, 1), mode=mode), mode=mode)
+    assert meta.stride() == F.pad(x, (1, 1, 1, 1), mode=mode).stride()
 
 
 def test_an_empty_batch_is_diagnosed_and_says_so() -> None:

@@ -143,7 +143,7 @@ class _Recorder(TorchFunctionMode):
             self.trace.calls.append(call)
             raise
         if isinstance(out, torch.Tensor) and not fallback:
-            out = device_layout(func, args, out)
+            out = device_layout(func, args, out, **kwargs)
         if isinstance(out, torch.Tensor) or fallback:
             site = None if layer is not None and layer.leaf else _site(layer)
             first = out if isinstance(out, torch.Tensor) else None
@@ -152,19 +152,41 @@ class _Recorder(TorchFunctionMode):
         return out
 
 
-def device_layout(func: Callable[..., Any], args: tuple[Any, ...], out: torch.Tensor) -> Any:
-    """A meta conv's output in the memory format CPU and CUDA kernels give it: meta returns
-    it contiguous, but a channels_last input (or weight) gives a channels_last output."""
+def device_layout(
+    func: Callable[..., Any], args: tuple[Any, ...], out: torch.Tensor, **kwargs: Any
+) -> Any:
+    """A meta result in the memory format torch's CPU kernels give it: meta returns convs
+    (and reflect or replicate padding) contiguous, CPU keeps a channels_last input's order
+    (for a conv, a channels_last weight's too)."""
     name = getattr(func, "__name__", "")
-    if name not in ("conv2d", "conv3d") or out.device.type != "meta":
+    mode = kwargs.get("mode", args[2] if len(args) > 2 else "")
+    if name in _FOLLOW_WEIGHT:
+        tensors = args[:2]
+    elif name == "pad" and isinstance(mode, str) and mode in _PADS:
+        tensors = args[:1]
+    else:
         return out
     memory = torch.channels_last if out.dim() == 4 else torch.channels_last_3d
-    if out.dim() not in (4, 5) or out.is_contiguous(memory_format=memory):
+    if out.device.type != "meta" or out.dim() not in (4, 5):
         return out
-    tensors = [a for a in args[:2] if isinstance(a, torch.Tensor) and a.dim() == out.dim()]
-    if any(t.is_contiguous(memory_format=memory) and not t.is_contiguous() for t in tensors):
+    if out.is_contiguous(memory_format=memory):
+        return out
+    if any(_in_order(t, out.dim(), memory) for t in tensors):
         return out.contiguous(memory_format=memory)
     return out
+
+
+def _in_order(t: object, dim: int, memory: torch.memory_format) -> bool:
+    """True for a `dim`-d tensor in `memory` order (channels_last) and not contiguous."""
+    if not isinstance(t, torch.Tensor) or t.dim() != dim or t.is_contiguous():
+        return False
+    return t.is_contiguous(memory_format=memory)
+
+
+#: Ops whose CPU output is channels_last when their input or weight is.
+_FOLLOW_WEIGHT = frozenset({"conv2d", "conv3d", "conv_transpose2d", "conv_transpose3d"})
+#: `F.pad` modes whose CPU output keeps a channels_last input's order (meta's does not).
+_PADS = frozenset({"reflect", "replicate"})
 
 
 def no_meta_kernel(err: Exception) -> bool:
