@@ -51,17 +51,21 @@ def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+# Peak RSS is read from VmHWM, this process's own high-water mark: ru_maxrss would also
+# count the parent's memory, which Linux carries into a child started with vfork + exec.
 _BIG = """
-import json, resource, sys, time, torch
+import json, re, sys, time, torch
 from torch import nn
 import flatviz
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm_kb():
+    return int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+before = hwm_kb()
 with torch.device("meta"):
     model = nn.Sequential(nn.Linear(32768, 32768), nn.ReLU(), nn.Linear(32768, 10))
 start = time.perf_counter()
 report = flatviz.doctor(model, torch.empty(64, 32768, device="meta"))
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm_kb()
 json.dump({"params": sum(p.numel() for p in model.parameters()), "ok": report.ok,
            "seconds": seconds, "peak_mb": peak / 1024, "import_mb": before / 1024}, sys.stdout)
 """

@@ -69,17 +69,21 @@ SIZE_CASES = {
     "meta (1024, 3, 1024, 1024)": "torch.empty(1024, 3, 1024, 1024, device='meta')",
 }
 
+# Peak RSS is read from VmHWM, this process's own high-water mark: ru_maxrss would also
+# count the parent's memory, which Linux carries into a child started with vfork + exec.
 _CHILD = """
-import json, resource, statistics, sys, time, torch, flatviz
+import json, re, statistics, sys, time, torch, flatviz
+def hwm_kb():
+    return int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
 flatviz.svg(torch.arange(24).reshape(2, 3, 4))  # warm up
 x = {make}
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the tensor and the library
+before = hwm_kb()  # the tensor and the library
 times = []
 for _ in range(5):
     t = time.perf_counter()
     flatviz.svg(x, start_dim=1)
     times.append(time.perf_counter() - t)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm_kb()
 json.dump({{"seconds": statistics.median(times), "extra_mb": (peak - before) / 1024,
            "tensor_mb": x.numel() * x.element_size() / 2**20 if x.device.type != "meta" else 0}},
           sys.stdout)
