@@ -14,6 +14,7 @@ import io
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -366,8 +367,14 @@ def test_the_site_holds_only_the_core_and_flatvizs_own_modules(site: Path) -> No
          "pyodide-lock.json"]
     )  # fmt: skip
     assert json.loads((folder / "pyodide-lock.json").read_text())["packages"] == {}
+    # The standard library is the npm package's, each module precompiled to bytecode.
+    root = Path(__file__).resolve().parent.parent
+    with zipfile.ZipFile(root / "node_modules" / "pyodide" / "python_stdlib.zip") as npm:
+        wanted = {n + "c" if n.endswith(".py") else n for n in npm.namelist()}
+    with zipfile.ZipFile(folder / "python_stdlib.zip") as served:
+        assert set(served.namelist()) == wanted
+        assert served.read("os.pyc")[:4] == served.read("abc.pyc")[:4]  # one magic number
     modules = json.loads((site / "explorer" / "flatviz-modules.json").read_text())
     assert {"flatviz/live.py", "flatviz/cli.py", "flatviz/expr.py"} <= set(modules)
     assert "flatviz/external/torch_support.py" not in modules
-    root = Path(__file__).resolve().parent.parent
     assert all(text == (root / path).read_text() for path, text in modules.items())
