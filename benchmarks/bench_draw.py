@@ -79,7 +79,7 @@ flatviz.svg(torch.arange(24).reshape(2, 3, 4))  # warm up
 x = {make}
 before = hwm_kb()  # the tensor and the library
 times = []
-for _ in range(5):
+for _ in range(30):
     t = time.perf_counter()
     flatviz.svg(x, start_dim=1)
     times.append(time.perf_counter() - t)
