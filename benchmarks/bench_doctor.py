@@ -11,13 +11,11 @@ on meta, in a fresh process. Results: benchmarks/README.md.
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 
 import torch
+from timing import interleaved
 from torch import nn
 
 import flatviz
@@ -36,19 +34,6 @@ def cnn() -> nn.Sequential:
         channels = out
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
     return nn.Sequential(*layers)
-
-
-def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds per case, running the cases in turn so drift hits all alike."""
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for case in cases.values():
-        case()  # warm up
-    for _ in range(rounds):
-        for name, case in cases.items():
-            start = time.perf_counter()
-            case()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 # Peak RSS is read from VmHWM, this process's own high-water mark: ru_maxrss would also

@@ -8,16 +8,14 @@ reports ratios, so the numbers hold on any machine. Results: benchmarks/README.m
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 
 import torch
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from timing import interleaved
 
 import flatviz
 from flatviz.files import render_bytes
@@ -48,19 +46,6 @@ def flatviz_svg() -> str:
 def flatviz_draw_png() -> bytes:
     """The matplotlib painter on the same scene, for PNG (context, no goal)."""
     return render_bytes(flatviz.draw(TRANSPOSE, start_dim=1), "png")
-
-
-def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds per case, running the cases in turn so drift hits all alike."""
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for case in cases.values():
-        case()  # warm up: font cache, imports
-    for _ in range(rounds):
-        for name, case in cases.items():
-            start = time.perf_counter()
-            case()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 SIZE_CASES = {

@@ -43,6 +43,17 @@ class _Parser(argparse.ArgumentParser):
         fail(message)
 
 
+def command_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """A parser for `flatviz` or one of its subcommands: one-line errors, and help at a
+    fixed width, so `-h` prints the same text in any terminal."""
+    return _Parser(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, width=80),
+    )
+
+
 def fail(message: str) -> NoReturn:
     """Print one error line and exit with status 2."""
     print(f"flatviz: error: {message}", file=sys.stderr)
@@ -57,12 +68,8 @@ def _int(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="flatviz",
-        description="Explain or draw what torch.flatten does to a tensor's memory.",
-        epilog=EPILOG,
-        # A fixed width, so `flatviz -h` prints the same text in any terminal.
-        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, width=80),
+    parser = command_parser(
+        "flatviz", "Explain or draw what torch.flatten does to a tensor's memory.", EPILOG
     )
     parser.add_argument("expression", help="a tensor expression, e.g. 'arange(2, 3, 4).t()'")
     parser.add_argument("-s", "--start-dim", type=_int, default=0, help="default: 0")

@@ -12,11 +12,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 import torch
 from torch import nn
 
+from flatviz.cli import command_parser, fail
 from flatviz.diagnosis import doctor
 
 EPILOG = """\
@@ -36,17 +36,6 @@ DTYPES = {
 }
 
 
-def fail(message: str) -> NoReturn:
-    """Print one error line and exit with status 2."""
-    print(f"flatviz: error: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        fail(message)
-
-
 def parse_shape(text: str) -> tuple[int, ...]:
     """`8,3,32,32` -> (8, 3, 32, 32): positive integers separated by commas."""
     parts = [p.strip() for p in text.split(",")]
@@ -58,11 +47,10 @@ def parse_shape(text: str) -> tuple[int, ...]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="flatviz doctor",
-        description="Find the broken flatten in a model, and its fix, without running it.",
-        epilog=EPILOG,
-        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, width=80),
+    parser = command_parser(
+        "flatviz doctor",
+        "Find the broken flatten in a model, and its fix, without running it.",
+        EPILOG,
     )
     parser.add_argument("target", metavar="MODULE:ATTR", help="e.g. net.py:Net or models.cnn:make")
     parser.add_argument(
