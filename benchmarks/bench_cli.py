@@ -13,6 +13,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def main() -> None:
     script = str(Path(sys.executable).with_name("flatviz"))
     for text in EXPRESSIONS:
         cases[f"flatviz '{text}'"] = [script, text, "-s", "1"]
+    svg = str(Path(tempfile.gettempdir()) / "flatviz-bench.svg")
+    cases[f"flatviz '{EXPRESSIONS[0]}' -o x.svg"] = [script, EXPRESSIONS[0], "-s", "1", "-o", svg]
     cases[f"python -m flatviz '{EXPRESSIONS[0]}'"] = [
         sys.executable,
         "-m",
