@@ -64,6 +64,7 @@ class Box(NamedTuple):
     label: str = ""
     tip: str = ""  # tooltip: index, address, value
     dashed: bool = False
+    section: str = ""  # "input", "storage" or "result" for element cells
 
 
 class Text(NamedTuple):
@@ -108,7 +109,7 @@ class Scene:
 
     def cells(self, section: str) -> list[Box]:
         """The element cells of one section ("input", "storage" or "result"), in order."""
-        return [b for b in self.boxes if b.role == "cell" and b.tip.startswith(section + ":")]
+        return [b for b in self.boxes if b.role == "cell" and b.section == section]
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:
@@ -444,7 +445,9 @@ def build_scene(
     for axis in _axes(layout.shape, layout.stride, name):
         b.line(axis, "note")
     b.gap(6)
-    _place_grid(b, grid_in, lambda i: i, shade, label, lambda i, s: tip("input", name, i, s))
+    _place_grid(
+        b, "input", grid_in, lambda i: i, shade, label, lambda i, s: tip("input", name, i, s)
+    )
     if 0 in layout.shape:
         b.line(f"no elements: shape {_fmt(layout.shape)} has a size-0 dim", "body")
     what = "storage addresses" if labels == "address" else "values"
@@ -475,7 +478,13 @@ def build_scene(
         b.line(axis, "note")
     b.gap(6)
     _place_grid(
-        b, grid_out, result_source, shade, label, lambda i, s: tip("result", "result", i, s)
+        b,
+        "result",
+        grid_out,
+        result_source,
+        shade,
+        label,
+        lambda i, s: tip("result", "result", i, s),
     )
     if 0 in plan.shape:
         b.line(f"no elements: shape {_fmt(plan.shape)}", "body")
@@ -510,6 +519,7 @@ def _axes(shape: Sequence[int], stride: Sequence[int], name: str) -> list[str]:
 
 def _place_grid(
     b: _Builder,
+    section: str,
     grid: _Grid,
     to_source: Callable[[Index], Index],
     shade: Callable[[Index], int],
@@ -535,6 +545,7 @@ def _place_grid(
                 shade(source),
                 label(source),
                 tip(index, source),
+                section=section,
             )
         )
     b.y += grid.height
@@ -668,6 +679,7 @@ def _storage_panel(
                     shade_of(address, lo, hi),
                     text,
                     f"storage: address {address}, first read {first_read[address]}{more}",
+                    section="storage",
                 )
             )
             order = str(first_read[address]) + ("+" if times is None or times > 1 else "")

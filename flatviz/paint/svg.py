@@ -101,7 +101,7 @@ def paint(scene: Scene) -> str:
         f'<rect class="fv-bg" width="{w}" height="{h}"/>',
     ]
     add = out.append
-    for x, y, bw, bh, role, shade, label, tip, dashed in scene.boxes:
+    for x, y, bw, bh, role, shade, label, tip, dashed, _ in scene.boxes:
         if role == "cell" and shade is not None:
             cx, cy = x + bw / 2, y + bh / 2 + _CELL_DY
             add(_CELL % (_esc(tip), shade, x, y, bw, bh, shade, cx, cy, _esc(label)))
