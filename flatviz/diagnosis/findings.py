@@ -9,7 +9,7 @@ Notes: `copy`, a flatten-like call that copies, with the bytes it copies per bat
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -313,13 +313,20 @@ class Diagnosis:
 
     def conv_source(self, x: torch.Tensor) -> Call | None:
         """The conv this activation comes from through rank-keeping ops, if any."""
+        return self.source(x, CONVS, _KEEPS_RANK)
+
+    def source(
+        self, x: torch.Tensor, wanted: Collection[str], through: Collection[str]
+    ) -> Call | None:
+        """The nearest call named in `wanted` that made `x`, walking back through the
+        first input of calls named in `through`; None if another call stands between."""
         for _ in range(10_000):
             producer = self.producers.get(id(x))
             if producer is None or not producer.inputs:
                 return None
-            if producer.name in CONVS:
+            if producer.name in wanted:
                 return producer
-            if producer.name not in _KEEPS_RANK:
+            if producer.name not in through:
                 return None
             x = producer.inputs[0]
         return None
@@ -496,16 +503,7 @@ class Diagnosis:
 
     def layout_source(self, x: torch.Tensor) -> Call | None:
         """The op whose output layout differs by device that `x`'s strides come from."""
-        for _ in range(10_000):
-            producer = self.producers.get(id(x))
-            if producer is None or not producer.inputs:
-                return None
-            if producer.name in DEVICE_LAYOUT:
-                return producer
-            if producer.name not in _VIEWS:
-                return None
-            x = producer.inputs[0]
-        return None
+        return self.source(x, DEVICE_LAYOUT, _VIEWS)
 
     # copy notes ---------------------------------------------------------------------------
 
