@@ -199,6 +199,12 @@ def operation(draw: st.DrawFn, shape: tuple[int, ...]) -> str:
     return f"[{', '.join(items)},]" if len(items) == 1 else f"[{', '.join(items) or '()'}]"
 
 
+class NegativeSize(RuntimeError):
+    """torch gave a tensor with a negative size: with zero elements, `expand` lets a
+    negative size through (`arange(0).expand(-2, 0)`), where on any other tensor it raises.
+    No such tensor exists, so flatviz must refuse it; only the refusal is compared."""
+
+
 @st.composite
 def chains(draw: st.DrawFn) -> tuple[str, torch.Tensor | BaseException]:
     """An expression and what torch makes of it (a tensor, or the exception it raised)."""
@@ -211,6 +217,8 @@ def chains(draw: st.DrawFn) -> tuple[str, torch.Tensor | BaseException]:
             x = torch_step(x, op)
         except (RuntimeError, IndexError, ValueError, TypeError, UserWarning) as err:
             return text, err
+        if any(size < 0 for size in x.shape):
+            return text, NegativeSize(f"torch made shape {tuple(x.shape)}")
     return text, x
 
 
@@ -238,7 +246,9 @@ def test_chains_match_torch(
         assert "\n" not in message
         # With two `...`, torch's indexing reads sizes past the last dim (undefined in its
         # C++), so only the refusal itself is compared there, not its wording.
-        if not isinstance(want, UserWarning) and not re.search(r"\.\.\..*\.\.\.", text):
+        if not isinstance(want, UserWarning | NegativeSize) and not re.search(
+            r"\.\.\..*\.\.\.", text
+        ):
             assert first_line(want).replace("TensorBase.", "") in message or isinstance(
                 want, TypeError
             ), (message, first_line(want))
@@ -449,3 +459,13 @@ def test_a_diagram_of_many_dims_is_refused_at_once(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "would draw 1048576 cells" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_negative_size_torch_lets_through_on_an_empty_tensor_is_refused() -> None:
+    made = torch.arange(0).expand(-2, 0)  # torch's quirk: a shape no tensor can have
+    assert made.shape[0] < 0
+    with pytest.raises(RuntimeError) as nonempty:
+        torch.arange(3).expand(-2, 3)
+    with pytest.raises(ExpressionError) as refused:
+        evaluate("arange(0).expand(-2, 0)")
+    assert first_line(nonempty.value) in str(refused.value)
