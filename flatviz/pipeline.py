@@ -21,6 +21,7 @@ def diagram(
     name: str = "x",
     labels: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> Scene:
     """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
 
@@ -32,6 +33,9 @@ def diagram(
         labels: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
+        width: The page width to lay the panels out for, in px. None (the default) lays
+            them out for a desktop's content column (688 px: two columns of panels) and
+            for a phone's (358 px: one column); the SVG switches between the two.
     """
     source = source_of(x)
     plan = plan_flatten(source.layout, start_dim, end_dim)
@@ -42,6 +46,7 @@ def diagram(
         labels=labels,
         edge_items=edge_items,
         storage_size=source.storage_size,
+        width=width,
     )
 
 
@@ -53,6 +58,7 @@ def svg(
     name: str = "x",
     labels: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> str:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
 
@@ -66,7 +72,7 @@ def svg(
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
     return paint_svg(
-        diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+        diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items, width=width)
     )
 
 
@@ -79,10 +85,14 @@ def draw(
     name: str = "x",
     labels: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
-    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`."""
+    PNG and PDF files (`flatviz.save`) and Jupyter, laid out for `width` (None: a
+    desktop's 688 px). Other arguments as for `diagram`."""
     from flatviz.paint.mpl import paint
 
-    scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    scene = diagram(
+        x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items, width=width
+    )
     return paint(scene, theme)

@@ -1,0 +1,82 @@
+"""Build the scene: the elements once, each panel once, and a placement per width."""
+
+from __future__ import annotations
+
+from flatviz.labels import Labeler
+from flatviz.plan import FlattenPlan
+from flatviz.scene.chart import chart_panel
+from flatviz.scene.elements import Elements, elements, fmt
+from flatviz.scene.input import input_panel
+from flatviz.scene.layout import place
+from flatviz.scene.primitives import Panel, Placement, Scene
+from flatviz.scene.result import result_panel
+from flatviz.scene.rule import call, rule_panel, title_panel
+from flatviz.scene.storage import Slot, one_row, storage_panel, strip
+from flatviz.style import COLUMN, GAP, MARGIN, NARROW, WIDE
+
+#: The narrowest target width, in px.
+MIN_WIDTH = 240.0
+#: The panels in reading order: the order painters draw them and keys move through them.
+ORDER = ("title", "title-row", "rule", "input", "storage", "storage-row", "chart", "result")
+
+
+def build_scene(
+    plan: FlattenPlan,
+    values: Labeler | None = None,
+    *,
+    name: str = "x",
+    labels: str = "address",
+    edge_items: int = 2,
+    storage_size: int | None = None,
+    width: float | None = None,
+) -> Scene:
+    """Lay out the diagram of `plan`.
+
+    Args:
+        plan: What flatten does (from `explain`).
+        values: Reads the values of given elements; None when there are none (meta).
+        name: What the input is called in every title and label.
+        labels: What cells show: "address" (storage address) or "values".
+        edge_items: Cells kept at each end of a dim when a tensor is elided.
+        storage_size: The storage's size in elements, when known (marks unread storage).
+        width: The page width to lay out for, in px; None lays it out twice, for a
+            desktop's content column (688 px) and a phone's (358 px).
+    """
+    if width is not None and not width >= MIN_WIDTH:
+        raise ValueError(f"width must be at least {MIN_WIDTH:g} px, got {width!r}")
+    el = elements(
+        plan, values, name=name, labels=labels, edge_items=edge_items, storage_size=storage_size
+    )
+    column = min(COLUMN, (width or WIDE) - 2 * MARGIN)
+    slots = strip(el) if el.layout.numel else []
+    builders = (rule_panel, input_panel, *([chart_panel] if slots else []), result_panel)
+    panels = {p.name: p for p in (build(el, column) for build in builders)}
+    placements: list[Placement] = []
+    for target in (WIDE, NARROW) if width is None else (width,):
+        chosen = dict(panels)
+        for own in _rows(el, slots, target, column):
+            chosen[own.name.removesuffix("-row")] = panels.setdefault(own.name, own)
+        placement = place(chosen, target, column)
+        if placement not in placements:
+            placements.append(placement)
+    verdict = "a view" if plan.is_view else "a copy"
+    title = f"{call(el)}: {verdict}, result shape {fmt(plan.shape)}"
+    order = sorted(panels.values(), key=lambda p: ORDER.index(p.name))
+    return Scene(tuple(order), tuple(placements), title, str(plan), plan)
+
+
+def _rows(el: Elements, slots: list[Slot], target: float, column: float) -> list[Panel]:
+    """The panels that may take a row of their own, for a page `target` px wide: where
+    two columns fit, the title spans the row, and the storage strip stays in one row with
+    its middle elided; else they keep to a column, the strip broken into rows."""
+    room = target - 2 * MARGIN
+    title = title_panel(el, column)
+    store = [storage_panel(el, slots, column, "storage")] if slots else []
+    if room < 2 * column + GAP:
+        return [title, *store]
+    wide = title_panel(el, room, "title-row")
+    if slots:
+        row = one_row(slots, room)
+        if sum(s.width for s in row) > column:
+            store = [storage_panel(el, row, room, "storage-row")]
+    return [wide if wide.texts != title.texts else title, *store]

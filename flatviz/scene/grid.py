@@ -1,0 +1,155 @@
+"""Where a tensor's drawn elements go: leading dims as labelled blocks, the last two as
+rows and columns, long rows broken to the panel's width, large dims elided the way torch
+prints them."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from flatviz.scene.canvas import Canvas, baseline
+from flatviz.scene.primitives import Box, Text
+from flatviz.style import CELL_H, CELL_PAD, CELL_W, text_width
+
+Index = tuple[int, ...]
+
+#: Space between blocks, across and down, in px.
+BLOCK_GAP_X, BLOCK_GAP_Y = 18.0, 14.0
+#: Height of a block's label, in px.
+LABEL_H = 20.0
+
+
+def shown(size: int, edge: int, elide: bool) -> list[int | None]:
+    """Indices drawn along a dim of `size`; None marks the elided middle."""
+    if not elide or size <= 2 * edge + 1:
+        return list(range(size))
+    return [*range(edge), None, *range(size - edge, size)]
+
+
+def _axes(shape: Sequence[int], edge: int, elide: bool) -> list[list[int | None]]:
+    """The indices drawn along each dim: leading dims become whole blocks, so they keep
+    one block fewer at each end."""
+    lead_edge = max(1, edge - 1)
+    return [shown(s, lead_edge, elide) for s in shape[:-2]] + [
+        shown(s, edge, elide) for s in shape[-2:]
+    ]
+
+
+def drawn(shape: Sequence[int], edge: int, elide: bool) -> Iterator[Index]:
+    """Every index a grid of `shape` gives a cell, in row-major order."""
+    for combo in itertools.product(*_axes(shape, edge, elide)):
+        if None not in combo:
+            yield tuple(i for i in combo if i is not None)
+
+
+def cell_width(labels: Sequence[str]) -> float:
+    """A cell width that fits the longest of `labels`."""
+    return max([CELL_W, *(text_width(label, "cell") + CELL_PAD for label in labels)])
+
+
+@dataclass
+class Grid:
+    """Drawn elements of one tensor relative to its corner."""
+
+    slots: list[tuple[Index | None, float, float]]  # (index, or None for "…", x, y)
+    texts: list[tuple[float, float, str]]  # block labels and ellipses: (x, y top, text)
+    width: float
+    height: float
+    cell_w: float
+
+
+def _block_rows(lead: Sequence[int], edge: int, elide: bool) -> list[Index | None]:
+    """Index prefixes of the rows of blocks (all leading dims but the last), None for an
+    elided run."""
+    rows: list[Index | None] = []
+    for combo in itertools.product(*(shown(s, edge, elide) for s in lead[:-1])):
+        if None in combo:
+            if not (rows and rows[-1] is None):
+                rows.append(None)
+        else:
+            rows.append(tuple(i for i in combo if i is not None))
+    return rows
+
+
+def grid(
+    shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float, width: float
+) -> Grid:
+    """The slots of a tensor of `shape` whose blocks and rows break at `width` px."""
+    ndim = len(shape)
+    if ndim == 0:
+        return Grid([((), 0.0, 0.0)], [], cell_w, CELL_H, cell_w)
+    if 0 in shape:
+        return Grid([], [], 0.0, 0.0, cell_w)
+    *lead_axes, rows, cols = _axes((1, *shape) if ndim == 1 else shape, edge, elide)
+    per_line = max(1, int(width // cell_w))
+    lines_per_row = math.ceil(len(cols) / per_line)
+    row_h = lines_per_row * CELL_H + (6.0 if lines_per_row > 1 else 0.0)
+    lead = list(shape[:-2])
+    label_h = LABEL_H if lead else 0.0
+    block_w = min(len(cols), per_line) * cell_w
+    block_cols = lead_axes[-1] if lead else [0]
+    # Blocks of the last leading dim sit side by side, wrapping when they get too wide;
+    # each is wide enough for its label.
+    longest = ", ".join(str(size - 1) for size in lead)
+    slot_w = max(block_w, text_width(f"{name}[{longest}]", "heading")) if lead else block_w
+    per_band = max(1, int((width + BLOCK_GAP_X) // (slot_w + BLOCK_GAP_X)))
+    bands = [block_cols[k : k + per_band] for k in range(0, len(block_cols), per_band)]
+    out = Grid([], [], 0.0, 0.0, cell_w)
+    y = 0.0
+    for brow, band in itertools.product(_block_rows(lead, max(1, edge - 1), elide), bands):
+        if brow is None or band == [None]:
+            if brow is not None or band is bands[0]:
+                out.texts.append((0.0, y, "\u2026"))
+                y += CELL_H + BLOCK_GAP_Y
+            continue
+        x = 0.0
+        for bcol in band:
+            if bcol is None:
+                out.texts.append((x, y + label_h, "\u2026"))
+                x += CELL_W + BLOCK_GAP_X
+                continue
+            prefix: Index = (*brow, bcol) if lead else ()
+            if lead:
+                out.texts.append((x, y, f"{name}[{', '.join(map(str, prefix))}]"))
+            for r, c in itertools.product(range(len(rows)), range(len(cols))):
+                line, pos = divmod(c, per_line)
+                cx, cy = x + pos * cell_w, y + label_h + r * row_h + line * CELL_H
+                row, col = rows[r], cols[c]
+                index = None if row is None or col is None else (*prefix, row, col)
+                out.slots.append((index[1:] if index and ndim == 1 else index, cx, cy))
+            x += slot_w + BLOCK_GAP_X
+        out.width = max(out.width, x - BLOCK_GAP_X)
+        y += label_h + row_h * len(rows) + BLOCK_GAP_Y
+    out.height = y - BLOCK_GAP_Y
+    return out
+
+
+def draw_grid(c: Canvas, g: Grid, cell: Callable[[Index, float, float], Box]) -> None:
+    """Draw `g` at the canvas's current height: block labels, `cell(index, x, y)` for
+    each element, and a gap box for each elided slot."""
+    top = c.y
+    for x, y, text in g.texts:
+        role = "note" if text == "\u2026" else "heading"
+        c.texts.append(Text(x, baseline(top + y, role, LABEL_H), text, role))
+    for index, x, y in g.slots:
+        if index is None:
+            c.boxes.append(Box(x, top + y, g.cell_w, CELL_H, "gap", label="\u2026"))
+        else:
+            c.boxes.append(cell(index, x, top + y))
+    c.y += g.height
+
+
+def axes(shape: Sequence[int], stride: Sequence[int], name: str) -> list[str]:
+    """Which way each dim runs in a grid, with its step in storage."""
+    nd = len(shape)
+    if nd == 0:
+        return ["0-d: one element"]
+    out = [f"\u2192 columns: dim {nd - 1}, {stride[-1]:+d} per step"]
+    if nd >= 2:
+        out.append(f"\u2193 rows: dim {nd - 2}, {stride[-2]:+d} per step")
+    if nd >= 3:
+        lead = ", ".join(f"dim {d} {stride[d]:+d}" for d in range(nd - 2))
+        out.append(f"blocks {name}[{', '.join('ijklmn'[: nd - 2])}]: {lead} per step")
+    return out

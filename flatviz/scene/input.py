@@ -1,0 +1,31 @@
+"""The input panel: the tensor's shape and strides, the way each dim runs, and its
+elements as a grid of cells."""
+
+from __future__ import annotations
+
+from flatviz.scene.canvas import Canvas
+from flatviz.scene.elements import Elements, fmt
+from flatviz.scene.grid import axes, draw_grid, grid
+from flatviz.scene.primitives import Panel
+from flatviz.style import COLUMN
+
+
+def input_panel(el: Elements, width: float = COLUMN) -> Panel:
+    """The input tensor, each cell coloured by when flatten reads it."""
+    layout = el.layout
+    c = Canvas("input", width)
+    c.write(f"{el.name}: shape {fmt(layout.shape)}, stride {fmt(layout.stride)}", "heading")
+    c.write(f"storage_offset {layout.offset}", "note")
+    for axis in axes(layout.shape, layout.stride, el.name):
+        c.write(axis, "note")
+    c.gap(6)
+    g = grid(layout.shape, el.name, el.edge, el.elide, el.cell_w, width)
+    draw_grid(c, g, lambda i, x, y: el.cell("input", i, x, y))
+    if 0 in layout.shape:
+        c.write(f"no elements: shape {fmt(layout.shape)} has a size-0 dim", "body")
+    c.gap(6)
+    what = "storage addresses" if el.labels == "address" else "values"
+    c.write(f"cells show {what}; colour follows the read order, dark = first", "note")
+    if el.labels == "address" and any(b.label.startswith("\u2248") for b in c.boxes):
+        c.write("\u2248: rounded; hover a cell for its exact address", "note")
+    return c.panel()
