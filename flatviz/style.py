@@ -36,7 +36,7 @@ COLUMN = 328.0
 WIDE = 688.0
 NARROW = 358.0
 #: Height of the read-order chart's plot area, in px.
-CHART_H = 96.0
+CHART_H = 88.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class TextRole:
 
 #: Every kind of text in a scene.
 TEXT_ROLES: dict[str, TextRole] = {
-    "title": TextRole(14.0, True, "ink"),
+    "title": TextRole(13.5, True, "ink"),
     "heading": TextRole(13.0, True, "ink"),
     "body": TextRole(13.0, False, "ink"),
     "note": TextRole(12.0, False, "muted"),

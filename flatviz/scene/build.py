@@ -6,7 +6,7 @@ from flatviz.labels import Labeler
 from flatviz.plan import FlattenPlan
 from flatviz.scene.chart import chart_panel
 from flatviz.scene.elements import Elements, elements, fmt
-from flatviz.scene.input import input_panel
+from flatviz.scene.input import input_panel, legend_panel
 from flatviz.scene.layout import place
 from flatviz.scene.primitives import Panel, Placement, Scene
 from flatviz.scene.result import result_panel
@@ -17,7 +17,17 @@ from flatviz.style import COLUMN, GAP, MARGIN, NARROW, WIDE
 #: The narrowest target width, in px.
 MIN_WIDTH = 240.0
 #: The panels in reading order: the order painters draw them and keys move through them.
-ORDER = ("title", "title-row", "rule", "input", "storage", "storage-row", "chart", "result")
+ORDER = (
+    "title",
+    "title-row",
+    "rule",
+    "input",
+    "legend",
+    "storage",
+    "storage-row",
+    "chart",
+    "result",
+)
 
 
 def build_scene(
@@ -49,34 +59,39 @@ def build_scene(
     )
     column = min(COLUMN, (width or WIDE) - 2 * MARGIN)
     slots = strip(el) if el.layout.numel else []
-    builders = (rule_panel, input_panel, *([chart_panel] if slots else []), result_panel)
-    panels = {p.name: p for p in (build(el, column) for build in builders)}
+    builders = (
+        title_panel, rule_panel, input_panel, legend_panel,
+        *([chart_panel] if slots else []), result_panel,
+    )  # fmt: skip
+    shared = {p.name: p for p in (build(el, column) for build in builders)}
+    panels = dict(shared)
     placements: list[Placement] = []
     for target in (WIDE, NARROW) if width is None else (width,):
-        chosen = dict(panels)
+        chosen = dict(shared)
         for own in _rows(el, slots, target, column):
-            chosen[own.name.removesuffix("-row")] = panels.setdefault(own.name, own)
+            key = "storage" if own.name.startswith("storage") else own.name
+            chosen[key] = panels.setdefault(own.name, own)
         placement = place(chosen, target, column)
         if placement not in placements:
             placements.append(placement)
     verdict = "a view" if plan.is_view else "a copy"
     title = f"{call(el)}: {verdict}, result shape {fmt(plan.shape)}"
-    order = sorted(panels.values(), key=lambda p: ORDER.index(p.name))
+    used = {name for placement in placements for name, _, _ in placement.spots}
+    order = sorted((panels[n] for n in used), key=lambda p: ORDER.index(p.name))
     return Scene(tuple(order), tuple(placements), title, str(plan), plan)
 
 
 def _rows(el: Elements, slots: list[Slot], target: float, column: float) -> list[Panel]:
     """The panels that may take a row of their own, for a page `target` px wide: where
-    two columns fit, the title spans the row, and the storage strip stays in one row with
-    its middle elided; else they keep to a column, the strip broken into rows."""
+    two columns fit, the title may span the row, and the storage strip stays in one row
+    with its middle elided; else the strip keeps to a column, broken into rows."""
     room = target - 2 * MARGIN
-    title = title_panel(el, column)
     store = [storage_panel(el, slots, column, "storage")] if slots else []
     if room < 2 * column + GAP:
-        return [title, *store]
-    wide = title_panel(el, room, "title-row")
+        return store
+    title = title_panel(el, room, "title-row")
     if slots:
         row = one_row(slots, room)
         if sum(s.width for s in row) > column:
             store = [storage_panel(el, row, room, "storage-row")]
-    return [wide if wide.texts != title.texts else title, *store]
+    return [title, *store]

@@ -48,7 +48,7 @@ def chart_reads(layout: Layout) -> list[int | None]:
 
 def _heading(c: Canvas, el: Elements, reads: list[int | None]) -> None:
     n = compact(el.layout.numel)
-    c.write("read order: the address of each read", "heading")
+    c.write("read order: address (\u2191) of each read (\u2192)", "heading")
     if None in reads:
         head, jump = reads.index(None), compact(first_break(el.layout) or 0)
         c.write(
@@ -70,7 +70,6 @@ def chart_panel(el: Elements, width: float = COLUMN) -> Panel:
     axis_w = max(text_width(compact(v), "note") for v in (lo, hi)) + 10
     step = max(8.0, min(28.0, (width - axis_w - 6) / len(reads)))
     label_points = step >= max(text_width(compact(a), "note") for a in at.values()) + 2
-    c.write("\u2191 address", "note")
     top = c.y + (18 if label_points else 6)
     x0 = axis_w
 

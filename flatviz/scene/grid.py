@@ -8,6 +8,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flatviz.scene.canvas import Canvas, baseline
 from flatviz.scene.primitives import Box, Text
@@ -19,6 +20,9 @@ Index = tuple[int, ...]
 BLOCK_GAP_X, BLOCK_GAP_Y = 18.0, 14.0
 #: Height of a block's label, in px.
 LABEL_H = 20.0
+#: Most tiles one block's rows are cut into, and the least height that is worth it.
+MAX_FOLDS = 6
+FOLD_SAVING = 2 * CELL_H
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:
@@ -73,57 +77,120 @@ def _block_rows(lead: Sequence[int], edge: int, elide: bool) -> list[Index | Non
     return rows
 
 
-def grid(
-    shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float, width: float
-) -> Grid:
-    """The slots of a tensor of `shape` whose blocks and rows break at `width` px."""
+class _Tile(NamedTuple):
+    """A block of cells: the rows `rows` of the block at `prefix` (None: an elided block)."""
+
+    prefix: Index | None
+    rows: list[int | None]
+    label: str
+
+
+def _tiles(
+    shape: Sequence[int],
+    name: str,
+    band: Index,
+    cols: list[int | None],
+    parts: list[list[int | None]],
+) -> list[_Tile]:
+    """The tiles of one row of blocks: each block of the last leading dim, cut into `parts`
+    of its rows (labelled with their slice when there is more than one)."""
+    tiles = []
+    for bcol in cols if len(shape) > 2 else [0]:
+        if bcol is None:
+            tiles.append(_Tile(None, [], "\u2026"))
+            continue
+        prefix: Index = (*band, bcol) if len(shape) > 2 else ()
+        for part in parts:
+            where = [*map(str, prefix)]
+            if len(parts) > 1:
+                first, last = part[0], part[-1]
+                where.append(f"{first}:{(last or 0) + 1}")
+            tiles.append(_Tile(prefix, part, f"{name}[{', '.join(where)}]" if where else ""))
+    return tiles
+
+
+def _lay(
+    shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float, width: float, folds: int
+) -> Grid | None:
+    """The grid with each block's rows cut into `folds` tiles side by side (None when it
+    has too few rows to cut)."""
     ndim = len(shape)
-    if ndim == 0:
-        return Grid([((), 0.0, 0.0)], [], cell_w, CELL_H, cell_w)
-    if 0 in shape:
-        return Grid([], [], 0.0, 0.0, cell_w)
     *lead_axes, rows, cols = _axes((1, *shape) if ndim == 1 else shape, edge, elide)
+    if folds > 1 and (None in rows or folds > len(rows)):
+        return None
+    size = math.ceil(len(rows) / folds)
+    parts = [rows[k : k + size] for k in range(0, len(rows), size)]
     per_line = max(1, int(width // cell_w))
     lines_per_row = math.ceil(len(cols) / per_line)
     row_h = lines_per_row * CELL_H + (6.0 if lines_per_row > 1 else 0.0)
     lead = list(shape[:-2])
-    label_h = LABEL_H if lead else 0.0
-    block_w = min(len(cols), per_line) * cell_w
-    block_cols = lead_axes[-1] if lead else [0]
-    # Blocks of the last leading dim sit side by side, wrapping when they get too wide;
-    # each is wide enough for its label.
-    longest = ", ".join(str(size - 1) for size in lead)
-    slot_w = max(block_w, text_width(f"{name}[{longest}]", "heading")) if lead else block_w
-    per_band = max(1, int((width + BLOCK_GAP_X) // (slot_w + BLOCK_GAP_X)))
-    bands = [block_cols[k : k + per_band] for k in range(0, len(block_cols), per_band)]
+    block_rows = _block_rows(lead, max(1, edge - 1), elide) if lead else [()]
+    label_h = LABEL_H if lead or len(parts) > 1 else 0.0
     out = Grid([], [], 0.0, 0.0, cell_w)
     y = 0.0
-    for brow, band in itertools.product(_block_rows(lead, max(1, edge - 1), elide), bands):
-        if brow is None or band == [None]:
-            if brow is not None or band is bands[0]:
+    for brow in block_rows:
+        if brow is None:
+            out.texts.append((0.0, y, "\u2026"))
+            y += CELL_H + BLOCK_GAP_Y
+            continue
+        tiles = _tiles(shape, name, brow, lead_axes[-1] if lead else [0], parts)
+        slot_w = max(
+            min(len(cols), per_line) * cell_w, *(text_width(t.label, "heading") for t in tiles)
+        )
+        per_band = max(1, int((width + BLOCK_GAP_X) // (slot_w + BLOCK_GAP_X)))
+        for k in range(0, len(tiles), per_band):
+            band = tiles[k : k + per_band]
+            if all(tile.prefix is None for tile in band):  # an elided run of blocks alone
                 out.texts.append((0.0, y, "\u2026"))
                 y += CELL_H + BLOCK_GAP_Y
-            continue
-        x = 0.0
-        for bcol in band:
-            if bcol is None:
-                out.texts.append((x, y + label_h, "\u2026"))
-                x += CELL_W + BLOCK_GAP_X
                 continue
-            prefix: Index = (*brow, bcol) if lead else ()
-            if lead:
-                out.texts.append((x, y, f"{name}[{', '.join(map(str, prefix))}]"))
-            for r, c in itertools.product(range(len(rows)), range(len(cols))):
-                line, pos = divmod(c, per_line)
-                cx, cy = x + pos * cell_w, y + label_h + r * row_h + line * CELL_H
-                row, col = rows[r], cols[c]
-                index = None if row is None or col is None else (*prefix, row, col)
-                out.slots.append((index[1:] if index and ndim == 1 else index, cx, cy))
-            x += slot_w + BLOCK_GAP_X
-        out.width = max(out.width, x - BLOCK_GAP_X)
-        y += label_h + row_h * len(rows) + BLOCK_GAP_Y
+            x = 0.0
+            for tile in band:
+                _place(out, tile, x, y, label_h, row_h, cols, per_line, ndim)
+                x += (slot_w if tile.prefix is not None else CELL_W) + BLOCK_GAP_X
+            out.width = max(out.width, x - BLOCK_GAP_X)
+            y += label_h + row_h * size + BLOCK_GAP_Y
     out.height = y - BLOCK_GAP_Y
     return out
+
+
+def _place(
+    out: Grid, tile: _Tile, x: float, y: float, label_h: float, row_h: float,
+    cols: list[int | None], per_line: int, ndim: int,
+) -> None:  # fmt: skip
+    """The tile's label and cells with their top-left corner at (x, y)."""
+    if tile.prefix is None:
+        out.texts.append((x, y + label_h, tile.label))
+        return
+    if tile.label:
+        out.texts.append((x, y, tile.label))
+    for r, c in itertools.product(range(len(tile.rows)), range(len(cols))):
+        line, pos = divmod(c, per_line)
+        cx, cy = x + pos * out.cell_w, y + label_h + r * row_h + line * CELL_H
+        row, col = tile.rows[r], cols[c]
+        index = None if row is None or col is None else (*tile.prefix, row, col)
+        out.slots.append((index[1:] if index and ndim == 1 else index, cx, cy))
+
+
+def grid(
+    shape: Sequence[int], name: str, edge: int, elide: bool, cell_w: float, width: float
+) -> Grid:
+    """The slots of a tensor of `shape` whose blocks and rows break at `width` px: tall
+    blocks are cut into tiles side by side when that saves height."""
+    if len(shape) == 0:
+        return Grid([((), 0.0, 0.0)], [], cell_w, CELL_H, cell_w)
+    if 0 in shape:
+        return Grid([], [], 0.0, 0.0, cell_w)
+    whole = _lay(shape, name, edge, elide, cell_w, width, 1)
+    assert whole is not None
+    best = whole
+    for folds in range(2, MAX_FOLDS + 1):
+        folded = _lay(shape, name, edge, elide, cell_w, width, folds)
+        if folded is None:
+            break
+        if folded.height < best.height and folded.width <= width:
+            best = folded
+    return best if best.height <= whole.height - FOLD_SAVING else whole
 
 
 def draw_grid(c: Canvas, g: Grid, cell: Callable[[Index, float, float], Box]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flatviz.scene.canvas import Canvas
 from flatviz.scene.elements import Elements, fmt
 from flatviz.scene.grid import axes, draw_grid, grid
+from flatviz.scene.numbers import compact
 from flatviz.scene.primitives import Panel
 from flatviz.style import COLUMN
 
@@ -23,9 +24,15 @@ def input_panel(el: Elements, width: float = COLUMN) -> Panel:
     draw_grid(c, g, lambda i, x, y: el.cell("input", i, x, y))
     if 0 in layout.shape:
         c.write(f"no elements: shape {fmt(layout.shape)} has a size-0 dim", "body")
-    c.gap(6)
+    return c.panel()
+
+
+def legend_panel(el: Elements, width: float = COLUMN) -> Panel:
+    """What the cells show and what their colour means, for every panel."""
+    c = Canvas("legend", width)
     what = "storage addresses" if el.labels == "address" else "values"
     c.write(f"cells show {what}; colour follows the read order, dark = first", "note")
-    if el.labels == "address" and any(b.label.startswith("\u2248") for b in c.boxes):
+    rounded = [a for a in el.addresses.values() if compact(a).startswith("\u2248")]
+    if el.labels == "address" and rounded:
         c.write("\u2248: rounded; hover a cell for its exact address", "note")
     return c.panel()

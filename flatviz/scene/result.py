@@ -23,7 +23,7 @@ def result_panel(el: Elements, width: float = COLUMN) -> Panel:
     else:
         what = "address" if el.labels == "address" else "value"
         shows = f"each cell shows the {el.name} {what} it was copied from"
-        c.write(f"a copy: new contiguous storage; {shows}", "body")
+        c.write(f"a copy: new storage; {shows}", "body")
     for axis in axes(plan.shape, result.stride, "result"):
         c.write(axis, "note")
     c.gap(6)

@@ -106,11 +106,9 @@ def _verdict(c: Canvas, plan: FlattenPlan, name: str) -> None:
     elif not layout.numel:
         c.write("no elements: any dims merge, as a view with fresh strides", "body")
     elif plan.is_view:
-        c.write(
-            f"every pair merges: a view, the merged dim has stride {plan.result.stride[s]}", "ok"
-        )
+        c.write(f"all pairs merge: a view, merged stride {plan.result.stride[s]}", "ok")
     else:
-        c.write("a pair does not merge: torch.flatten copies into new memory", "bad")
+        c.write("a pair does not merge: flatten copies", "bad")
 
 
 def rule_panel(el: Elements, width: float = COLUMN) -> Panel:
