@@ -102,11 +102,14 @@ class Scene:
     def height(self) -> float:
         return self.placements[0].height
 
+    def placed(self, index: int = 0) -> list[Panel]:
+        """The panels of placement `index`, moved to their spots."""
+        by_name = {p.name: p for p in self.panels}
+        return [moved(by_name[name], x, y) for name, x, y in self.placements[index].spots]
+
     @cached_property
     def _placed(self) -> list[Panel]:
-        """The first placement's panels, moved to their spots."""
-        by_name = {p.name: p for p in self.panels}
-        return [moved(by_name[name], x, y) for name, x, y in self.placements[0].spots]
+        return self.placed(0)
 
     @property
     def boxes(self) -> tuple[Box, ...]:

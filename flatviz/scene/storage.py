@@ -122,7 +122,8 @@ def strip(el: Elements) -> list[Slot]:
             order = compact(first[a]) + ("+" if again else "")
             more = f", read {times} times" if times and times > 1 else ""
             tip = f"storage: address {a}, first read {first[a]}{more}"
-        w = max(CELL_W, text_width(label, "cell") + CELL_PAD, text_width(order, "order") + CELL_PAD)
+        under = text_width("offset", "note") if kind == "prefix" else text_width(order, "order")
+        w = max(CELL_W, text_width(label, "cell") + CELL_PAD, under + CELL_PAD)
         slots.append(Slot(kind, label, a, w, order, tip, first.get(a, 0) if a is not None else 0))
     return slots
 
