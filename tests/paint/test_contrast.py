@@ -24,27 +24,28 @@ FENCE = re.compile(r'^( *)```python exec="on"[^\n]*\n(.*?)^\1```', re.M | re.S)
 AA = 4.5
 
 
+def figures_of(code: str, where: str) -> list[Scene]:
+    """The scenes a page's figure code draws: it runs with `flatviz.svg` recording."""
+    drawn: list[Scene] = []
+
+    def record(*args: object, **kwargs: object) -> str:
+        drawn.append(flatviz.diagram(*args, **kwargs))  # type: ignore[arg-type]
+        return ""
+
+    with mock.patch.object(flatviz, "svg", record), contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(textwrap.dedent(code), where, "exec"), {})
+    return drawn
+
+
 def page_figures() -> list[tuple[str, Scene]]:
-    """The scene of every `flatviz.svg(...)` the docs pages draw, found by running each
-    page's figure code with `flatviz.svg` recording its arguments."""
-    found: list[tuple[str, Scene]] = []
-    for page in sorted(DOCS.glob("*.md")):
-        for indent, code in FENCE.findall(page.read_text()):
-            if "flatviz.svg(" not in code:
-                continue
-            drawn: list[Scene] = []
-
-            def record(*args: object, **kwargs: object) -> str:
-                drawn.append(flatviz.diagram(*args, **kwargs))  # type: ignore[arg-type]
-                return ""
-
-            with (
-                mock.patch.object(flatviz, "svg", record),
-                contextlib.redirect_stdout(io.StringIO()),
-            ):
-                exec(compile(textwrap.dedent(code), str(page), "exec"), {})
-            found += [(page.name, scene) for scene in drawn]
-    return found
+    """The scene of every `flatviz.svg(...)` the docs pages draw."""
+    return [
+        (page.name, scene)
+        for page in sorted(DOCS.glob("*.md"))
+        for _, code in FENCE.findall(page.read_text())
+        if "flatviz.svg(" in code
+        for scene in figures_of(code, str(page))
+    ]
 
 
 def fill_of(box: Box, th: Theme) -> str:
