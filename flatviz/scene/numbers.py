@@ -4,6 +4,7 @@ from __future__ import annotations
 
 #: Longest number written out in full, in digits.
 FULL_DIGITS = 6
+_LIMIT = 10**FULL_DIGITS
 
 
 def compact(n: int) -> str:
@@ -14,9 +15,9 @@ def compact(n: int) -> str:
         >>> compact(999999), compact(1000000), compact(12345678), compact(999999000000)
         ('999999', '1e6', '≈1.23e7', '≈1e12')
     """
-    digits = str(abs(n))
-    if len(digits) <= FULL_DIGITS:
+    if -_LIMIT < n < _LIMIT:
         return str(n)
+    digits = str(abs(n))
     exponent = len(digits) - 1
     head = int(digits[:3]) + (digits[3] >= "5")
     if head == 1000:
