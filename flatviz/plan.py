@@ -195,8 +195,15 @@ class FlattenPlan:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        """The text picture, so a plan shows itself readably at a prompt or in Jupyter."""
+        """The text picture, so a plan shows itself readably at a prompt."""
         return str(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the plan's diagram (cells labelled by storage address) above its
+        text."""
+        from flatviz.display import plan_html  # the picture is drawn by outer layers
+
+        return plan_html(self)
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:
