@@ -11,9 +11,10 @@ import html
 import re
 from typing import Any
 
+from flatviz.notebook import HTML
 from flatviz.paint.svg import paint
 from flatviz.plan import FlattenPlan
-from flatviz.scene import build_scene
+from flatviz.scene import Scene, build_scene
 
 _TITLE = re.compile(r"<title>([^<]*)</title>")
 
@@ -49,3 +50,7 @@ def plan_html(plan: FlattenPlan) -> str:
     picture = paint(build_scene(plan))
     text = html.escape(str(plan))
     return f'<div class="flatviz-plan">\n{picture}<pre>{text}</pre>\n</div>'
+
+
+HTML[FlattenPlan] = plan_html
+HTML[Scene] = paint

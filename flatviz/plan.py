@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flatviz.layout import Layout
+from flatviz.notebook import html
 
 if TYPE_CHECKING:
     import numpy as np
@@ -198,12 +199,10 @@ class FlattenPlan:
         """The text picture, so a plan shows itself readably at a prompt."""
         return str(self)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         """Jupyter shows the plan's diagram (cells labelled by storage address) above its
-        text."""
-        from flatviz.display import plan_html  # the picture is drawn by outer layers
-
-        return plan_html(self)
+        text (drawn by `flatviz.display`)."""
+        return html(self)
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from flatviz.labels import Labeler
 from flatviz.layout import Layout, ravel, unravel
+from flatviz.notebook import html
 from flatviz.palette import shade_of
 from flatviz.plan import FlattenPlan, merge_pairs, merges
 from flatviz.style import (
@@ -118,10 +119,8 @@ class Scene:
         )
         return f"<Scene {self.width:g}x{self.height:g} px, {counts}: {self.title}>"
 
-    def _repr_html_(self) -> str:
-        from flatviz.paint.svg import paint  # the painter is the outer layer
-
-        return paint(self)
+    def _repr_html_(self) -> str | None:
+        return html(self)  # the SVG, drawn by the painter (flatviz.display registers it)
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:
