@@ -37,7 +37,7 @@ def summary(svg: str) -> str:
 
     Examples:
         >>> summary('<svg width="3" height="2">\\n<title>a &amp; b</title>\\n</svg>\\n')
-        '<SVG: a & b (38 characters)>'
+        '<SVG: a & b (59 characters)>'
     """
     found = _TITLE.search(svg)
     title = html.unescape(found.group(1)) if found else "no title"
