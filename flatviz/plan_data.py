@@ -6,6 +6,7 @@ apply), as docs/schemas/flatten.schema.json describes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flatviz.plan import FlattenPlan, merge_pairs, merges
@@ -16,7 +17,8 @@ READS_LISTED = 4096
 
 def plan_data(plan: FlattenPlan) -> dict[str, Any]:
     """`plan` as JSON-ready data: shapes, strides, offsets, the verdict, the merge check of
-    each adjacent pair of dims of size > 1 in the flattened span, and the read order.
+    each adjacent pair of dims of size > 1 in the flattened span (none when the tensor has
+    no elements, which torch views without a check), and the read order.
 
     Examples:
         >>> from flatviz.layout import Layout
@@ -28,7 +30,9 @@ def plan_data(plan: FlattenPlan) -> dict[str, Any]:
         [{'dims': [1, 2], 'outer_stride': 1, 'inner_size': 3, 'inner_stride': 4, 'merges': False}]
     """
     layout, result = plan.layout, plan.result
-    pairs = merge_pairs(layout, plan.start_dim, plan.end_dim) if layout.ndim else []
+    # torch checks no pair of a 0-d tensor or one with no elements: it is always a view.
+    checked = layout.ndim and layout.numel
+    pairs = merge_pairs(layout, plan.start_dim, plan.end_dim) if checked else []
     listed = min(layout.numel, READS_LISTED)
     return {
         "start_dim": plan.start_dim,
@@ -63,3 +67,18 @@ def plan_data(plan: FlattenPlan) -> dict[str, Any]:
         },
         "reason": plan.reason,
     }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """`data` as JSON with one top-level field a line, each value on that line, so it reads
+    in a terminal and diffs by field.
+
+    Examples:
+        >>> print(to_json({"verdict": "view", "input": {"shape": [2, 3]}}))
+        {
+          "verdict": "view",
+          "input": {"shape": [2, 3]}
+        }
+    """
+    fields = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in data.items())
+    return f"{{\n{fields}\n}}"
