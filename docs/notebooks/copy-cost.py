@@ -333,7 +333,9 @@ InlineFigure(
 #
 # - Below a few MB the size does not matter: each kind of call costs about the same at
 #   every size, the time it takes to launch work from Python. A view launches no kernel;
-#   a copy launches one and allocates its output, which costs more.
+#   a copy launches one and allocates its output, which costs more. That floor belongs
+#   to the host, not the GPU, and it moved between runs on the same day while the large
+#   copies did not (`benchmarks/README.md`): read it as launch cost.
 # - Above that the copies grow with their bytes, and the permuted one falls behind. A
 #   clone streams memory in order, the fastest way to copy it. The flatten copy of a
 #   `channels_last` tensor reads or writes with a stride of `c` elements, and reaches only
