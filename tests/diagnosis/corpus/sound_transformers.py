@@ -25,9 +25,11 @@ def bert() -> nn.Module:
 
 
 def gpt2() -> nn.Module:
-    return tf.GPT2LMHeadModel(tf.GPT2Config(
-        vocab_size=128, n_embd=32, n_layer=2, n_head=4, bos_token_id=1, eos_token_id=2
-    ))
+    return tf.GPT2LMHeadModel(
+        tf.GPT2Config(
+            vocab_size=128, n_embd=32, n_layer=2, n_head=4, bos_token_id=1, eos_token_id=2
+        )
+    )
 
 
 def llama() -> nn.Module:
