@@ -252,6 +252,9 @@ def test_doctor_names_each_bugs_kind_place_and_numbers(name: str) -> None:
             )
         for word in expected.get("words", ()):
             assert word in fixes, f"the fix never says {word!r}:{report_text(report)}"
+    if not getattr(module, "UNBATCHED", False):
+        baked = re.search(rf"\(\s*{module.INPUTS[0][0]}\s*,\s*-1\s*\)", fixes)
+        assert not baked, f"a fix holds the example's batch size:{report_text(report)}"
     strays = [f for f in errors if not at_place(f.where, places, path)]
     assert not strays, f"errors at other places: {strays}{report_text(report)}"
 
