@@ -3,6 +3,7 @@ ending in exit status 2 with one error line and no file."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -175,6 +176,12 @@ BAD_OPTIONS = [
     (["arange(4)", "--edge-items", "0", "-o", "{tmp}/d.svg"], "edge_items must be >= 1, got 0"),
     ([], "the following arguments are required: expression"),
     (["arange(4)", "--bogus"], "unrecognized arguments: --bogus"),
+    # Options are spelt in full: argparse's default would read --start as --start-dim.
+    (["arange(4)", "--start", "0"], "unrecognized arguments: --start (did you mean --start-dim?)"),
+    (["arange(4)", "--strat-dim=0"], "unrecognized arguments: --strat-dim=0 (did you mean --start"),
+    (["arange(4)", "--edge", "3"], "unrecognized arguments: --edge (did you mean --edge-items?)"),
+    (["doctor", "net.py:Net", "--inptu", "8"], "--inptu (did you mean --input?)"),
+    (["doctor", "net.py:Net"], "the following arguments are required: --input"),
 ]
 
 
@@ -240,3 +247,61 @@ def test_cli_stays_within_its_memory_budget(expression: str, tmp_path: Path) -> 
     )  # fmt: skip
     grew = json.loads(out.stdout)
     assert grew < MAX_BYTES * 1.2, f"peak memory grew by {grew / 2**20:.0f} MB"
+
+
+def test_the_abbreviation_argparse_would_accept_is_refused() -> None:
+    """The refusal above is flatviz's choice, not argparse's default: a stock parser with the
+    same option takes `--start` for `--start-dim`."""
+    stock = argparse.ArgumentParser()
+    stock.add_argument("--start-dim", type=int)
+    assert stock.parse_args(["--start", "1"]).start_dim == 1
+
+
+def help_text(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What `flatviz ARGV` prints before exiting with status 0."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_usage_shows_the_doctor(capsys: pytest.CaptureFixture[str]) -> None:
+    doctor_usage = help_text(["doctor", "-h"], capsys).split("\n\n")[0]
+    usage = help_text(["-h"], capsys).split("\n\n")[0]
+    assert usage.startswith("usage: flatviz [-h] [--version]")
+    doctor_lines = doctor_usage.removeprefix("usage: ").splitlines()
+    assert [line.strip() for line in usage.splitlines()[-len(doctor_lines) :]] == [
+        line.strip() for line in doctor_lines
+    ]
+
+
+def test_version_is_the_projects(capsys: pytest.CaptureFixture[str]) -> None:
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    version = re.search(r'^version = "(.+)"$', pyproject, re.MULTILINE)
+    assert version is not None
+    assert help_text(["--version"], capsys) == f"flatviz {version[1]}\n"
+
+
+_NO_TORCH = """
+import contextlib, io, sys
+from flatviz.cli import main
+code = None
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit as exit_:
+        code = exit_.code
+print(code, sorted({m.partition(".")[0] for m in sys.modules} & {"torch", "numpy", "matplotlib"}))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["doctor", "-h"], ["doctor", "net.py:Net"], ["doctor", "net.py", "--input", "8"], ["-h"]],
+)
+def test_help_and_usage_errors_answer_before_importing_torch(argv: list[str]) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _NO_TORCH, *argv], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split(" ", 1)[1] == "[]\n"
+    assert run.stdout.split(" ", 1)[0] in {"0", "2"}

@@ -23,12 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from flatviz.cli import main
-from tests import test_browser
-
-# The built site served on 127.0.0.1, and Debian's Chromium: test_browser.py's fixtures.
-base_url = test_browser.base_url
-browser = test_browser.browser
-ARTIFACTS = test_browser.ARTIFACTS
+from tests.helpers.browser import ARTIFACTS
 
 #: (expression, start_dim, end_dim, name[, labels]): the page must match the command on each.
 INPUTS = [
@@ -368,13 +363,13 @@ def test_the_site_holds_only_the_core_and_flatvizs_own_modules(site: Path) -> No
     )  # fmt: skip
     assert json.loads((folder / "pyodide-lock.json").read_text())["packages"] == {}
     # The standard library is the npm package's, each module precompiled to bytecode.
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     with zipfile.ZipFile(root / "node_modules" / "pyodide" / "python_stdlib.zip") as npm:
         wanted = {n + "c" if n.endswith(".py") else n for n in npm.namelist()}
     with zipfile.ZipFile(folder / "python_stdlib.zip") as served:
         assert set(served.namelist()) == wanted
         assert served.read("os.pyc")[:4] == served.read("abc.pyc")[:4]  # one magic number
     modules = json.loads((site / "explorer" / "flatviz-modules.json").read_text())
-    assert {"flatviz/live.py", "flatviz/cli.py", "flatviz/expr.py"} <= set(modules)
+    assert {"flatviz/live.py", "flatviz/cli/__init__.py", "flatviz/expr.py"} <= set(modules)
     assert "flatviz/external/torch_support.py" not in modules
     assert all(text == (root / path).read_text() for path, text in modules.items())

@@ -2,7 +2,8 @@
 
 Exit status 1 when the report has errors, 0 when it has none, and 2 with one
 `flatviz: error: ...` line for bad usage (a module that does not import, bad shape text,
-an attribute that is not a model).
+an attribute that is not a model). The arguments are parsed before torch is imported, so
+`-h` and a usage mistake answer at once.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-from torch import nn
+from flatviz.cli.parser import command_parser, fail
 
-from flatviz.cli import command_parser, fail
-from flatviz.diagnosis import doctor
+if TYPE_CHECKING:
+    from torch import nn
 
 EPILOG = """\
 MODULE is a dotted module importable from the current directory (as pytest imports
@@ -29,11 +30,8 @@ exit status: 0 when no errors, 1 when errors, 2 on bad usage (one 'flatviz: erro
 """
 
 
-#: The input dtypes `--dtype` accepts, by torch's names for them.
-DTYPES = {
-    name: getattr(torch, name)
-    for name in ("float32", "float64", "float16", "bfloat16", "int64", "int32", "bool")
-}
+#: The input dtypes `--dtype` accepts: torch's names for them.
+DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "bool")
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -46,7 +44,8 @@ def parse_shape(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
+    """The `flatviz doctor` parser (it needs no torch)."""
     parser = command_parser(
         "flatviz doctor",
         "Find the broken flatten in a model, and its fix, without running it.",
@@ -97,6 +96,9 @@ def import_module(spec: str) -> object:
 def build(module: object, attr: str, target: str) -> nn.Module:
     """The model named by ATTR: an instance, or a class or factory called without
     arguments on the meta device."""
+    import torch
+    from torch import nn
+
     obj = module
     for part in attr.split("."):
         if not hasattr(obj, part):
@@ -117,14 +119,23 @@ def build(module: object, attr: str, target: str) -> nn.Module:
     return model
 
 
+def usage() -> str:
+    """The one-line usage of `flatviz doctor`, which `flatviz -h` shows as its second form."""
+    return parser().format_usage().removeprefix("usage: ").rstrip("\n")
+
+
 def main(argv: Sequence[str]) -> int:
     """Run `flatviz doctor`; returns 1 when the report has errors, else 0."""
-    args = _parser().parse_args(list(argv))
+    args = parser().parse_args(list(argv))
     module_name, sep, attr = args.target.rpartition(":")
     if not sep or not module_name or not attr:
         fail(f"expected MODULE:ATTR, e.g. net.py:Net, got {args.target!r}")
+    import torch
+
+    from flatviz.diagnosis import doctor
+
     model = build(import_module(module_name), attr, args.target)
-    example = torch.empty(args.input, dtype=DTYPES[args.dtype], device="meta")
+    example = torch.empty(args.input, dtype=getattr(torch, args.dtype), device="meta")
     try:
         report = doctor(model, example, device="cpu")
     except Exception as err:

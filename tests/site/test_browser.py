@@ -12,64 +12,23 @@ Screenshots go to test-artifacts/screenshots/, measurements to test-artifacts/*.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
 import json
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REPORTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-ARTIFACTS = REPORTS / "screenshots"
+from tests.helpers.browser import ARTIFACTS, REPORTS
+
 # The palette toggles, by the palette each one switches to (mkdocs.yml: 0 light, 1 dark). Their
 # "Switch to ..." titles become tooltips (content.tooltips), so the title is no selector.
 DARK_TOGGLE = "label.md-header__button[for='__palette_1']"
 LIGHT_TOGGLE = "label.md-header__button[for='__palette_0']"
 KEY_PAGES = ["", "errors/", "view-or-copy/", "gallery/", "flatviz-guide/", "notebooks/training/"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1 at a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def pages_of(site: Path) -> list[str]:
@@ -318,8 +277,8 @@ def test_search_for_stride_finds_view_or_copy(base_url: str, browser: Browser) -
     assert errors == []
 
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-GLOSSARY = Path(__file__).resolve().parent.parent / "includes" / "glossary.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GLOSSARY = Path(__file__).resolve().parents[2] / "includes" / "glossary.md"
 PROMPTS = re.compile(r"^(>>>|\.\.\.)( |$)", re.MULTILINE)
 DOCTEST_MARKUP = ("<BLANKLINE>", "# doctest:")
 ERROR_LINE = re.compile(r"^(?:RuntimeError|ValueError|IndexError|TypeError): .+$", re.MULTILINE)

@@ -1,4 +1,4 @@
-"""The `flatviz` command: explain or draw the flatten of a tensor expression.
+"""`flatviz EXPR`: explain or draw the flatten of a tensor expression.
 
 Bad input of any kind ends with exit status 2 and one `flatviz: error: ...` line on
 stderr, and never leaves a file behind.
@@ -7,12 +7,10 @@ stderr, and never leaves a file behind.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any
 
-from flatviz.explain import explain
-from flatviz.expr import evaluate
+from flatviz.cli.parser import command_parser, fail, integer
 from flatviz.palette import THEMES
 from flatviz.scene import CELL_LABELS
 
@@ -36,44 +34,28 @@ exit status: 0 on success, 2 on bad input (one 'flatviz: error:' line on stderr)
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake as one error line, like every other error."""
+class _Version(argparse.Action):
+    """`--version`: the installed distribution's version, looked up only when asked."""
 
-    def error(self, message: str) -> NoReturn:
-        fail(message)
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
 
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import version
 
-def command_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentParser:
-    """A parser for `flatviz` or one of its subcommands: one-line errors, and help at a
-    fixed width, so `-h` prints the same text in any terminal."""
-    return _Parser(
-        prog=prog,
-        description=description,
-        epilog=epilog,
-        formatter_class=lambda prog: argparse.RawDescriptionHelpFormatter(prog, width=80),
-    )
+        print(f"flatviz {version('flatviz')}")
+        parser.exit()
 
 
-def fail(message: str) -> NoReturn:
-    """Print one error line and exit with status 2."""
-    print(f"flatviz: error: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def _parser() -> argparse.ArgumentParser:
+def parser(doctor_usage: str) -> argparse.ArgumentParser:
+    """The `flatviz` parser; its usage line shows `doctor_usage` as the second form."""
     parser = command_parser(
         "flatviz", "Explain or draw what torch.flatten does to a tensor's memory.", EPILOG
     )
     parser.add_argument("expression", help="a tensor expression, e.g. 'arange(2, 3, 4).t()'")
-    parser.add_argument("-s", "--start-dim", type=_int, default=0, help="default: 0")
-    parser.add_argument("-e", "--end-dim", type=_int, default=-1, help="default: -1")
+    parser.add_argument("--version", action=_Version)
+    parser.add_argument("-s", "--start-dim", type=integer, default=0, help="default: 0")
+    parser.add_argument("-e", "--end-dim", type=integer, default=-1, help="default: -1")
     parser.add_argument(
         "-o", "--output", metavar="PATH",
         help="write the diagram here (.svg, .png or .pdf); without it, print the text plan",
@@ -88,20 +70,19 @@ def _parser() -> argparse.ArgumentParser:
         help="colours of a .png or .pdf (an .svg follows the reader's scheme)",
     )  # fmt: skip
     parser.add_argument(
-        "--edge-items", type=_int, default=2, metavar="N",
+        "--edge-items", type=integer, default=2, metavar="N",
         help="cells kept at each end of an elided dim (default: 2)",
     )  # fmt: skip
+    own = parser.format_usage().removeprefix("usage: ").rstrip("\n")
+    parser.usage = f"{own}\n       {doctor_usage}"
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (errors exit through `fail`)."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["doctor"]:
-        from flatviz.diagnosis import command
+def run(args: argparse.Namespace) -> int:
+    """Print the text plan, or write the diagram to `args.output`; returns 0."""
+    from flatviz.explain import explain
+    from flatviz.expr import evaluate
 
-        return command.main(argv[1:])
-    args = _parser().parse_args(argv)
     try:
         if args.output is not None:
             from flatviz.files import format_of

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from flatviz.explain import explain
 from flatviz.expr import MAX_LENGTH, ExpressionError, evaluate
 from flatviz.strided import Strided
-from tests.torch_truth import torch_flatten
+from tests.helpers.torch_truth import torch_flatten
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {
     "channels_last": torch.channels_last,
     "channels_last_3d": torch.channels_last_3d,

@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 
 from conftest import TOOL_ENV
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "docs" / "notebooks"
 
 

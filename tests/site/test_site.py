@@ -12,7 +12,7 @@ from pathlib import Path
 FETCHING = re.compile(r'<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="(//|https?://)')
 
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def page_of(source: Path) -> str:

@@ -15,8 +15,8 @@ from flatviz.external import source_of
 from flatviz.labels import format_value
 from flatviz.plan import plan_flatten
 from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Scene, build_scene, wrap
-from tests.test_explain import derived_layouts, dims, layouts
-from tests.torch_truth import make_tensor
+from tests.helpers.strategies import derived_layouts, dims, layouts
+from tests.helpers.torch_truth import make_tensor
 
 
 def scene_of(x: torch.Tensor, start_dim: int = 0, end_dim: int = -1, **kw: object) -> Scene:
