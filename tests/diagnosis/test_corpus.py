@@ -32,7 +32,7 @@ from torch import nn
 
 import flatviz
 from flatviz.cli import main
-from flatviz.diagnosis import Report
+from flatviz.diagnosis import Finding, Report
 from tests.diagnosis.corpus.cases import Sound, call, first_tensor
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -190,6 +190,11 @@ def load_file(path: Path, name: str) -> ModuleType:
     return module
 
 
+def edits(finding: Finding) -> tuple[Any, ...]:
+    """The finding's structured source edits, where the doctor gives them."""
+    return tuple(getattr(finding, "edits", ()))
+
+
 def report_text(report: Report) -> str:
     return "\n" + str(report)
 
@@ -236,7 +241,7 @@ def test_doctor_names_each_bugs_kind_place_and_numbers(name: str) -> None:
     report = flatviz.doctor(build(module), example(module))
     assert not report.ok, report_text(report)
     errors = report.errors
-    fixes = " ".join(f.fix for f in errors)
+    fixes = " ".join([f.fix for f in errors] + [e.new for f in errors for e in edits(f)])
     places = tuple(p for e in module.EXPECTED for p in e["at"])
     for expected in module.EXPECTED:
         kinds = kinds_of(expected)
