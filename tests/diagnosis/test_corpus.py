@@ -255,6 +255,10 @@ def test_doctor_names_each_bugs_kind_place_and_numbers(name: str) -> None:
             assert re.search(rf"(?<![\d.]){number}(?![\d.])", fixes), (
                 f"the fix never gives {number}:{report_text(report)}"
             )
+        for features, out in expected.get("linear", ()):
+            assert re.search(rf"Linear\(\s*{features}\s*,\s*{out}\s*\)", fixes), (
+                f"the fix never gives nn.Linear({features}, {out}):{report_text(report)}"
+            )
         for word in expected.get("words", ()):
             assert word in fixes, f"the fix never says {word!r}:{report_text(report)}"
     if not getattr(module, "UNBATCHED", False):

@@ -38,4 +38,6 @@ class Fixed(CNN):
 ATTR = "CNN"
 INPUTS = ((2, 1, 28, 28),)
 FIXES = (Fixed,)
-EXPECTED = ({"kind": "in-features", "at": ("module:out",), "numbers": (1568,)},)
+EXPECTED = (
+    {"kind": "in-features", "at": ("module:out",), "numbers": (1568,), "linear": ((1568, 10),)},
+)

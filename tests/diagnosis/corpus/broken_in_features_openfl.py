@@ -47,4 +47,11 @@ class Fixed(Net):
 
 INPUTS = ((4, 1, 28, 28),)
 FIXES = (Fixed,)
-EXPECTED = ({"kind": "in-features", "at": ("module:classifier.0",), "numbers": (64,)},)
+EXPECTED = (
+    {
+        "kind": "in-features",
+        "at": ("module:classifier.0",),
+        "numbers": (64,),
+        "linear": ((64, 128),),
+    },
+)

@@ -54,5 +54,10 @@ INPUTS = ((8, 1, 28, 28),)
 CLI_INPUTS = ("(8,1,28,28)",)
 FIXES = (Fixed,)
 EXPECTED = (
-    {"kind": "batch-changed", "at": ("line:x = x.view(-1, 16 * 5 * 5)",), "numbers": (256,)},
+    {
+        "kind": "batch-changed",
+        "at": ("line:x = x.view(-1, 16 * 5 * 5)",),
+        "numbers": (256,),
+        "linear": ((256, 120),),
+    },
 )

@@ -59,5 +59,6 @@ EXPECTED = (
         "kind": "batch-changed",
         "at": ("line:x = x.view(-1, self.kernel_size * self.kernel_size * 16)",),
         "numbers": (576,),
+        "linear": ((576, 120),),
     },
 )

@@ -31,4 +31,6 @@ class Fixed(FNNActor):
 ATTR = "FNNActor"
 INPUTS = ((1, 44),)
 FIXES = (Fixed,)
-EXPECTED = ({"kind": "in-features", "at": ("module:layers.0",), "numbers": (44,)},)
+EXPECTED = (
+    {"kind": "in-features", "at": ("module:layers.0",), "numbers": (44,), "linear": ((44, 64),)},
+)
