@@ -7,6 +7,8 @@ stderr, and never leaves a file behind.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,15 +37,16 @@ exit status: 0 on success, 2 on bad input (one 'flatviz: error:' line on stderr)
 
 
 class _Version(argparse.Action):
-    """`--version`: the installed distribution's version, looked up only when asked."""
+    """`--version`: `flatviz.__version__`, the one source of the version (the wheel's
+    metadata is built from it, so it is also what pip installed)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        from importlib.metadata import version
+        from flatviz import __version__
 
-        print(f"flatviz {version('flatviz')}")
+        print(f"flatviz {__version__}")
         parser.exit()
 
 
@@ -56,10 +59,12 @@ def parser(doctor_usage: str) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     parser.add_argument("-s", "--start-dim", type=integer, default=0, help="default: 0")
     parser.add_argument("-e", "--end-dim", type=integer, default=-1, help="default: -1")
-    parser.add_argument(
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument(
         "-o", "--output", metavar="PATH",
         help="write the diagram here (.svg, .png or .pdf); without it, print the text plan",
     )  # fmt: skip
+    out.add_argument("--json", action="store_true", help="print the plan as JSON, for other tools")
     parser.add_argument("-n", "--name", default="x", help="what the tensor is called (default: x)")
     parser.add_argument(
         "--labels", choices=CELL_LABELS, default="address",
@@ -79,20 +84,24 @@ def parser(doctor_usage: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the text plan, or write the diagram to `args.output`; returns 0."""
+    """Print the text plan or its JSON, or write the diagram to `args.output`; returns 0."""
     from flatviz.explain import explain
     from flatviz.expr import evaluate
 
     try:
         if args.output is not None:
-            from flatviz.files import format_of
+            from flatviz.files import format_of, needs_matplotlib
 
             fmt = format_of(args.output)
+            needs_matplotlib(fmt)
         tensor = evaluate(args.expression)
         plan = explain(tensor, args.start_dim, args.end_dim)
+        if args.json:
+            from flatviz.plan_data import plan_data, to_json
+
+            return _emit(to_json(plan_data(plan)))
         if args.output is None:
-            print(plan)
-            return 0
+            return _emit(str(plan))
         options = {"name": args.name, "labels": args.labels, "edge_items": args.edge_items}
         if fmt == "svg":
             from flatviz.pipeline import svg
@@ -111,4 +120,15 @@ def run(args: argparse.Namespace) -> int:
         fail(str(err))
     except OSError as err:
         fail(f"cannot write {args.output!r}: {err.strerror or err}")
+    return 0
+
+
+def _emit(text: str) -> int:
+    """Print `text`; a reader that stops early (`| head`) ends the command quietly, as for
+    any Unix filter, with status 1."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 1
     return 0
