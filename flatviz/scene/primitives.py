@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from flatviz.notebook import html
 from flatviz.plan import FlattenPlan
 
 
@@ -81,12 +82,12 @@ class Placement:
     spots: tuple[tuple[str, float, float], ...]  # (panel name, x, y)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scene:
     """The whole picture: its panels, placed for the widest target (`placements[0]`) and,
     when it differs, for a phone (`placements[1]`), with a title and description for
     screen readers. `boxes`, `texts`, `lines` and `dots` are the first placement's, in px
-    from the picture's corner."""
+    from the picture's corner. Jupyter shows it as its SVG picture; its repr is one line."""
 
     panels: tuple[Panel, ...]
     placements: tuple[Placement, ...]
@@ -130,6 +131,16 @@ class Scene:
     def cells(self, section: str) -> list[Box]:
         """The element cells of one section ("input", "storage" or "result"), in order."""
         return [b for b in self.boxes if b.role == "cell" and b.section == section]
+
+    def __repr__(self) -> str:
+        counts = (
+            f"{len(self.boxes)} boxes, {len(self.texts)} texts, {len(self.lines)} lines, "
+            f"{len(self.dots)} dots"
+        )
+        return f"<Scene {self.width:g}x{self.height:g} px, {counts}: {self.title}>"
+
+    def _repr_html_(self) -> str | None:
+        return html(self)  # the SVG, drawn by the painter (flatviz.display registers it)
 
 
 def moved(panel: Panel, dx: float, dy: float) -> Panel:
