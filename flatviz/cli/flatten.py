@@ -78,6 +78,11 @@ def parser(doctor_usage: str) -> argparse.ArgumentParser:
         "--edge-items", type=integer, default=2, metavar="N",
         help="cells kept at each end of an elided dim (default: 2)",
     )  # fmt: skip
+    parser.add_argument(
+        "--width", type=integer, metavar="PX",
+        help="lay the diagram out for a page this wide (default: an .svg fits both 688 and "
+        "358 px, a .png or .pdf 688)",
+    )  # fmt: skip
     own = parser.format_usage().removeprefix("usage: ").rstrip("\n")
     parser.usage = f"{own}\n       {doctor_usage}"
     return parser
@@ -102,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
             return _emit(to_json(plan_data(plan)))
         if args.output is None:
             return _emit(str(plan))
-        options = {"name": args.name, "labels": args.labels, "edge_items": args.edge_items}
+        options = {
+            "name": args.name, "labels": args.labels, "edge_items": args.edge_items,
+            "width": args.width,
+        }  # fmt: skip
         if fmt == "svg":
             from flatviz.pipeline import svg
 

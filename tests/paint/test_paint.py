@@ -144,6 +144,20 @@ def test_cli_svg_is_flatviz_svg(tmp_path: Path) -> None:
     assert out.read_text() == flatviz.svg(TRANSPOSE, 1, name="t")
 
 
+def test_cli_width_lays_the_diagram_out_once(tmp_path: Path) -> None:
+    out = tmp_path / "x.svg"
+    assert (
+        main(["arange(2, 3, 4).transpose(1, 2)", "-s", "1", "--width", "358", "-o", str(out)]) == 0
+    )
+    assert out.read_text() == flatviz.svg(TRANSPOSE, 1, width=358)
+    assert "@container" not in out.read_text()
+    png = tmp_path / "x.png"
+    assert (
+        main(["arange(2, 3, 4).transpose(1, 2)", "-s", "1", "--width", "500", "-o", str(png)]) == 0
+    )
+    assert png.read_bytes() == render_bytes(flatviz.draw(TRANSPOSE, 1, width=500), "png")
+
+
 def test_save_writes_the_format_its_suffix_names(tmp_path: Path) -> None:
     fig = flatviz.draw(torch.arange(6).reshape(2, 3).t())
     magic = {"png": b"\x89PNG", "pdf": b"%PDF"}
