@@ -23,10 +23,29 @@ from flatviz.style import BOX_ROLES, FONT_FAMILY, LINE_ROLES, TEXT_ROLES
 DOT_R = 4.5
 
 
+def _theme_bound(k: int) -> bool:
+    """Whether shade `k`'s ink differs between the themes (else it is a constant)."""
+    return len({th.ink(k) for th in THEMES.values()}) > 1
+
+
 def _variables(th: Theme) -> str:
     roles = "".join(f"--fv-{role}:{colour};" for role, colour in th.roles.items())
-    shades = "".join(f"--fv-s{k}:{th.shades[k]};--fv-i{k}:{th.ink(k)};" for k in range(SHADES))
-    return roles + shades
+    shades = "".join(f"--fv-s{k}:{th.shades[k]};" for k in range(SHADES))
+    inks = "".join(f"--fv-i{k}:{th.ink(k)};" for k in range(SHADES) if _theme_bound(k))
+    return roles + shades + inks
+
+
+def _shades() -> list[str]:
+    """A fill per shade, and the ink of its label: a constant where both themes agree."""
+    rules = [f".fv-s{k}{{fill:var(--fv-s{k})}}" for k in range(SHADES)]
+    inks: dict[str, list[int]] = {}
+    for k in range(SHADES):
+        ink = f"var(--fv-i{k})" if _theme_bound(k) else THEMES["light"].ink(k)
+        inks.setdefault(ink, []).append(k)
+    for ink, shades in inks.items():
+        classes = ",".join(f".fv-s{k}" for k in shades)
+        rules.append(f".flatviz :is({classes}) text{{fill:{ink}}}")
+    return rules
 
 
 def _linking() -> list[str]:
@@ -49,10 +68,11 @@ def _linking() -> list[str]:
 
 def _stylesheet() -> str:
     light, dark = _variables(THEMES["light"]), _variables(THEMES["dark"])
+    # On a page with a scheme, its selector outweighs the media query's.
     rules = [
-        f"svg.flatviz{{{light}font-family:{FONT_FAMILY};max-width:none}}",
+        f"svg.flatviz{{font-family:{FONT_FAMILY};max-width:none}}",
+        f"svg.flatviz,[data-md-color-scheme=default] svg.flatviz{{{light}}}",
         f"@media (prefers-color-scheme:dark){{svg.flatviz{{{dark}}}}}",
-        f"[data-md-color-scheme=default] svg.flatviz{{{light}}}",
         f"[data-md-color-scheme=slate] svg.flatviz{{{dark}}}",
         "[data-md-color-scheme] svg.flatviz .fv-bg{fill:none}",
         ".flatviz .fv-bg{fill:var(--fv-background)}",
@@ -73,11 +93,7 @@ def _stylesheet() -> str:
             f".flatviz .fv-line-{role}{{fill:none;stroke:var(--fv-{stroke});"
             f"stroke-width:{width:g}px}}"
         )
-    for k in range(SHADES):
-        rules.append(
-            f".flatviz .fv-s{k}{{fill:var(--fv-s{k})}}.fv-s{k} text{{fill:var(--fv-i{k})}}"
-        )
-    return "".join(rules + _linking())
+    return "".join(rules + _shades() + _linking())
 
 
 #: The stylesheet every diagram carries (the same bytes each time).
@@ -167,7 +183,7 @@ def _groups(scene: Scene) -> list[str]:
     focus = _FOCUS
     for panel in scene.panels:
         x, y = wide.get(panel.name) or narrow[panel.name]
-        where = f'transform="translate({_n(x)},{_n(y)})"'
+        where = f'data-panel="{panel.name}" transform="translate({_n(x)},{_n(y)})"'
         if both and panel.name in narrow:
             nx, ny = narrow[panel.name]
             only = "" if panel.name in wide else " fv-no"

@@ -35,6 +35,7 @@ def test_each_panel_carries_its_spot_on_a_desktop_and_on_a_phone() -> None:
     at_phone = {name: (x, y) for name, x, y in phone.spots}
     assert len(groups(svg)) == len(scene.panels) == len(at_wide.keys() | at_phone.keys())
     for panel, g in zip(scene.panels, groups(svg), strict=True):
+        assert g.get("data-panel") == panel.name
         classes = g.get("class", "").split()
         moved = TRANSLATE.fullmatch(g.get("transform", ""))
         assert moved is not None
