@@ -24,10 +24,11 @@ CELL_H = 28.0
 CELL_W = 27.0
 #: Padding inside a cell around its label, in px.
 CELL_PAD = 8.0
-#: Blank border around the whole picture, in px (the page's column has its own margin).
-MARGIN = 8.0
+#: Blank border around the whole picture, in px: the page's column has its own margin,
+#: and a phone's picture then fits a box inside an admonition (332 px).
+MARGIN = 2.0
 #: Space between panels, across and down, in px.
-GAP = 16.0
+GAP = 20.0
 #: A panel's width, in px: text wraps and grids break their rows here. One column fits a
 #: 390 px phone's 358 px content column; two side by side fill a desktop's.
 COLUMN = 328.0

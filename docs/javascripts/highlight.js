@@ -1,8 +1,8 @@
 // Linked highlighting for flatviz diagrams, on every page and in the explorer. Hover, tap
-// or focus a cell, a storage box or a chart dot: every picture of the same element (same
-// storage address, data-a) in the figure gets a ring and its read order (data-r). Arrow
-// keys, Home and End move the focus; each element's <title> names it for screen readers.
-// Without this script, each element keeps its own tooltip.
+// or focus a cell, storage box or chart dot: each picture of the same element (storage
+// address data-a) gets a ring and its read order (data-r). Arrows, Home and End move the
+// focus; each element's <title> names it for screen readers. Without this script, each
+// element keeps its own tooltip.
 (() => {
   const NS = "http://www.w3.org/2000/svg";
   let marks = [];
@@ -21,7 +21,7 @@
     current = null;
   }
 
-  // Items of the placement shown (the other one is display: none).
+  // Items of the placement on show.
   const shown = (figure, selector) =>
     [...figure.querySelectorAll(selector)].filter((n) => n.getClientRects().length);
 
@@ -32,16 +32,18 @@
     for (const twin of shown(item.closest("svg.flatviz"), `[data-a="${item.dataset.a}"]`)) {
       const box = twin.getBBox();
       const mark = add(twin.parentNode, "g", { class: "fv-badge", "aria-hidden": "true" });
-      const round = twin.matches(".fv-d") ? box.width / 2 + 2 : 2;
       add(mark, "rect", {
-        class: "fv-ring", rx: round,
+        class: "fv-ring", rx: twin.matches(".fv-d") ? box.width / 2 + 2 : 2,
         x: box.x - 2, y: box.y - 2, width: box.width + 4, height: box.height + 4,
       });
       const words = `read ${twin.dataset.r}`;
       const width = words.length * 7.3 + 8;
-      const middle = box.x + box.width / 2;
-      add(mark, "rect", { x: middle - width / 2, y: box.y - 21, width, height: 17, rx: 3 });
-      add(mark, "text", { x: middle, y: box.y - 8.5 }).textContent = words;
+      // Centred above the element, kept inside the figure.
+      const shift = twin.parentNode.getCTM().e;
+      const room = twin.ownerSVGElement.getBoundingClientRect().width - shift;
+      const x = Math.max(1 - shift, Math.min(box.x + box.width / 2 - width / 2, room - width - 1));
+      add(mark, "rect", { x, y: box.y - 21, width, height: 17, rx: 3 });
+      add(mark, "text", { x: x + width / 2, y: box.y - 8.5 }).textContent = words;
       marks.push(mark);
     }
   }

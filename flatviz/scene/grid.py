@@ -20,6 +20,8 @@ Index = tuple[int, ...]
 BLOCK_GAP_X, BLOCK_GAP_Y = 18.0, 14.0
 #: Height of a block's label, in px.
 LABEL_H = 20.0
+#: Longest name a block's label repeats, in characters.
+LABEL_NAME = 8
 #: Most tiles one block's rows are cut into, and the least height that is worth it.
 MAX_FOLDS = 6
 FOLD_SAVING = 2 * CELL_H
@@ -93,7 +95,9 @@ def _tiles(
     parts: list[list[int | None]],
 ) -> list[_Tile]:
     """The tiles of one row of blocks: each block of the last leading dim, cut into `parts`
-    of its rows (labelled with their slice when there is more than one)."""
+    of its rows (labelled with their slice when there is more than one). A long name is
+    left out of the labels (`[0]`), so it does not widen every block."""
+    name = name if len(name) <= LABEL_NAME else ""
     tiles = []
     for bcol in cols if len(shape) > 2 else [0]:
         if bcol is None:

@@ -41,7 +41,7 @@ def test_svg_is_real_text_with_title_desc_and_tooltips() -> None:
     svg = flatviz.svg(TRANSPOSE, start_dim=1, name="t")
     root = ET.fromstring(svg)
     # A figure, not an image: its cells inside take the focus.
-    assert root.get("role") == "figure" and root.get("class") == "flatviz fv-w688"
+    assert root.get("role") == "figure" and root.get("class") == "flatviz fv-w680"
     assert root.findtext(f"{SVG}title") == (
         "torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)"
     )

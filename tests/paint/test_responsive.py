@@ -29,7 +29,7 @@ def test_each_panel_carries_its_spot_on_a_desktop_and_on_a_phone() -> None:
     wide, phone = scene.placements
     svg = flatviz.svg(TRANSPOSE, 1)
     root = ET.fromstring(svg)
-    assert root.get("width") == "688" and root.get("viewBox") is None  # CSS resizes it
+    assert root.get("width") == "680" and root.get("viewBox") is None  # CSS resizes it
     assert root.get("style") == f"--fv-nw:{phone.width:g}px;--fv-nh:{phone.height:g}px"
     at_wide = {name: (x, y) for name, x, y in wide.spots}
     at_phone = {name: (x, y) for name, x, y in phone.spots}
@@ -52,10 +52,12 @@ def test_each_panel_carries_its_spot_on_a_desktop_and_on_a_phone() -> None:
 
 
 def test_the_container_query_switches_at_the_desktop_width() -> None:
+    """Below the desktop picture's width (680 px: two 328 px columns and their gap), the
+    box around it shows the phone's."""
     svg = flatviz.svg(TRANSPOSE, 1)
-    assert 'class="flatviz fv-w688"' in svg
-    assert f"<style>{STYLESHEET}{switch(688)}</style>" in svg
-    assert "@container (max-width:687.98px){svg.flatviz.fv-w688{" in switch(688)
+    assert 'class="flatviz fv-w680"' in svg
+    assert f"<style>{STYLESHEET}{switch(680)}</style>" in svg
+    assert "@container (max-width:679.98px){svg.flatviz.fv-w680{" in switch(680)
     assert ".fv-no{display:none}" in STYLESHEET  # shown only inside the query
 
 

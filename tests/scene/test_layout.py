@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from flatviz.layout import Layout
 from flatviz.plan import contiguous_strides, plan_flatten
 from flatviz.scene import Box, Scene, Text, build_scene
-from flatviz.style import NARROW, TEXT_ROLES, WIDE, text_width
+from flatviz.style import MARGIN, NARROW, TEXT_ROLES, WIDE, text_width
 
 #: The tallest a desktop figure may be: it fits one 1280 x 800 screen with room to spare.
 SCREEN = 720.0
@@ -109,7 +109,7 @@ def test_a_desktop_strip_is_one_row_that_elides_its_middle() -> None:
     rows = [b for b in panels["storage"].boxes]
     row = [b for b in panels["storage-row"].boxes]
     assert len({b.y for b in row}) == 1 and len({b.y for b in rows}) > 1
-    assert sum(b.w for b in row) <= WIDE - 16
+    assert sum(b.w for b in row) <= WIDE - 2 * MARGIN
     labels = [b.label for b in rows]
     kept = [b.label for b in row]
     cut = kept.index("\u2026")

@@ -199,6 +199,7 @@ def test_figures_are_readable_and_fit(
 #: Hovers the middle of the figure's first input cell; returns the panels where the
 #: highlight script put a badge, and the badges' words.
 HOVER = """async (svg) => {
+  svg.closest('details')?.setAttribute('open', '');
   const cell = [...svg.querySelectorAll('g.fv-c')].find(
     g => g.getClientRects().length && g.querySelector('title').textContent.startsWith('input:'));
   if (!cell) return null;
@@ -224,7 +225,7 @@ def test_hovering_a_cell_lights_the_element_in_every_panel(
         for k, svg in enumerate(page.query_selector_all("article svg.flatviz")):
             where = svg.evaluate(HOVER)
             if where is None:
-                continue  # an empty tensor draws no cells
+                continue  # no cell shown: an empty tensor, or a figure in a hidden tab
             page.mouse.move(where["x"], where["y"])
             lit = svg.evaluate(LIT)
             panels = {name.removesuffix("-row") for name, _ in lit}
