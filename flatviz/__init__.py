@@ -9,10 +9,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from flatviz.core.layout import Layout
+from flatviz.core.rule import compute_stride
 from flatviz.explain import explain
-from flatviz.layout import Layout
 from flatviz.pipeline import diagram, draw, svg
-from flatviz.plan import FlattenPlan, compute_stride
+from flatviz.plan import FlattenPlan
 
 if TYPE_CHECKING:
     from flatviz.diagnosis import doctor

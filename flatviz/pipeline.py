@@ -1,16 +1,15 @@
-"""The one pipeline: array -> layout -> plan -> scene, then a painter at the edge."""
+"""The public picture functions: array -> layout -> plan -> scene, then a painter at the
+edge. Each is `flatviz.render.render` read one way."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flatviz.external import source_of
-from flatviz.paint.svg import paint as paint_svg
-from flatviz.plan import plan_flatten
-from flatviz.scene import Scene, build_scene
+from flatviz.render import Options, render
 
 if TYPE_CHECKING:
     from flatviz.paint.mpl import FlattenFigure
+    from flatviz.scene import Scene
 
 
 def diagram(
@@ -19,7 +18,7 @@ def diagram(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> Scene:
     """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
@@ -29,20 +28,11 @@ def diagram(
         start_dim: The first dim to flatten.
         end_dim: The last dim to flatten.
         name: What `x` is called in every title and label.
-        labels: What cells show: `"address"` (storage address) or `"values"`.
+        cell_text: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
     """
-    source = source_of(x)
-    plan = plan_flatten(source.layout, start_dim, end_dim)
-    return build_scene(
-        plan,
-        source.labels,
-        name=name,
-        labels=labels,
-        edge_items=edge_items,
-        storage_size=source.storage_size,
-    )
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
 
 
 def svg(
@@ -51,7 +41,7 @@ def svg(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> str:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
@@ -65,9 +55,7 @@ def svg(
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    return paint_svg(
-        diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
-    )
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).svg
 
 
 def draw(
@@ -77,12 +65,12 @@ def draw(
     *,
     theme: str = "light",
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
     PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`."""
     from flatviz.paint.mpl import paint
 
-    scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
     return paint(scene, theme)

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (errors exit through `parser.fail`)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    from flatviz.cli import doctor
-
     if argv[:1] == ["doctor"]:
+        from flatviz.cli import doctor
+
         return doctor.main(argv[1:])
     from flatviz.cli import flatten
 
-    return flatten.run(flatten.parser(doctor.usage()).parse_args(argv))
+    return flatten.run(argv)
