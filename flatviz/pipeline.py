@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flatviz.optional import require
 from flatviz.render import Options, render
 
 if TYPE_CHECKING:
+    from flatviz.display import SVG
     from flatviz.paint.mpl import FlattenFigure
     from flatviz.scene import Scene
 
@@ -43,12 +45,13 @@ def svg(
     name: str = "x",
     cell_text: str = "address",
     edge_items: int = 2,
-) -> str:
+) -> SVG:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
 
     Real `<text>`, a `<title>` and `<desc>` for screen readers, a tooltip per cell, and
     colours that follow the page's light or dark scheme. The same input gives the same
-    bytes; `flatviz EXPR -o out.svg` writes exactly these. Arguments as for `diagram`.
+    bytes; `flatviz EXPR -o out.svg` writes exactly these. The result is a `str` that
+    Jupyter shows as the picture. Arguments as for `diagram`.
 
     Examples:
         >>> from flatviz import Layout
@@ -69,7 +72,9 @@ def draw(
     edge_items: int = 2,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
-    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`."""
+    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`.
+    Needs matplotlib (`pip install 'flatviz[png]'`); an ImportError says so without it."""
+    require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
     scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene

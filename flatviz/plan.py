@@ -23,6 +23,8 @@ from flatviz.core.rule import (
     wrap_dim,
 )
 from flatviz.core.text import TEXT_WIDTH, tuple_text, wrap
+from flatviz.notebook import html
+from flatviz.optional import require
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,8 +92,10 @@ class FlattenPlan:
         from. Flatten never reorders elements, so this is the input's row-major order.
 
         A 1-d int64 numpy array, built by broadcasting one `arange * stride` per dim, so
-        it costs numpy time per element, not Python time.
+        it costs numpy time per element, not Python time. Needs numpy (an ImportError
+        says so without it).
         """
+        require("numpy", "FlattenPlan.offsets()")
         import numpy as np
 
         total = np.array(self.layout.offset, dtype=np.int64)
@@ -122,8 +126,13 @@ class FlattenPlan:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        """The text picture, so a plan shows itself readably at a prompt or in Jupyter."""
+        """The text picture, so a plan shows itself readably at a prompt."""
         return str(self)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows the plan's diagram (cells labelled by storage address) above its
+        text (drawn by `flatviz.display`)."""
+        return html(self)
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:

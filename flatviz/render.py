@@ -17,6 +17,7 @@ from flatviz.external import source_of
 from flatviz.plan import FlattenPlan, plan_flatten
 
 if TYPE_CHECKING:
+    from flatviz.display import SVG
     from flatviz.scene import Scene
 
 
@@ -60,11 +61,12 @@ class Rendered:
         )
 
     @cached_property
-    def svg(self) -> str:
-        """The picture as SVG text (the pure-Python painter)."""
+    def svg(self) -> SVG:
+        """The picture as SVG text (the pure-Python painter), which Jupyter shows."""
+        from flatviz.display import SVG
         from flatviz.paint.svg import paint
 
-        return paint(self.scene)
+        return SVG(paint(self.scene))
 
 
 def render(

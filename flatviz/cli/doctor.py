@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flatviz.cli.parser import command_parser, fail
+from flatviz.optional import require
 
 if TYPE_CHECKING:
     from torch import nn
@@ -130,6 +131,7 @@ def main(argv: Sequence[str]) -> int:
     module_name, sep, attr = args.target.rpartition(":")
     if not sep or not module_name or not attr:
         fail(f"expected MODULE:ATTR, e.g. net.py:Net, got {args.target!r}")
+    require("torch", "flatviz doctor")
     import torch
 
     from flatviz.diagnosis import doctor

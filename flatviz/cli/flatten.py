@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,15 +43,16 @@ exit status: 0 on success, 2 on bad input (one 'flatviz: error:' line on stderr)
 
 
 class _Version(argparse.Action):
-    """`--version`: the installed distribution's version, looked up only when asked."""
+    """`--version`: `flatviz.__version__`, the one source of the version (the wheel's
+    metadata is built from it, so it is also what pip installed)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        from importlib.metadata import version
+        from flatviz import __version__
 
-        print(f"flatviz {version('flatviz')}")
+        print(f"flatviz {__version__}")
         parser.exit()
 
 
@@ -63,10 +66,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     parser.add_argument("-s", "--start-dim", type=integer, default=0, help="default: 0")
     parser.add_argument("-e", "--end-dim", type=integer, default=-1, help="default: -1")
-    parser.add_argument(
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument(
         "-o", "--output", metavar="PATH",
         help="write the diagram here (.svg, .png or .pdf); without it, print the text plan",
     )  # fmt: skip
+    out.add_argument("--json", action="store_true", help="print the plan as JSON, for other tools")
     parser.add_argument("-n", "--name", default="x", help="what the tensor is called (default: x)")
     parser.add_argument(
         "--cell-text", "--labels", choices=CELL_TEXT, default="address",
@@ -116,16 +121,30 @@ def file_bytes(answer: Rendered, fmt: str, theme: str) -> bytes:
 
 
 def run(argv: Sequence[str]) -> int:
-    """Print the text plan, or write the diagram to `--output`; returns 0."""
+    """Print the text plan or its JSON, or write the diagram to `--output`; returns 0."""
     args = parser().parse_args(argv)
     with one_error_line(args.output):
         if args.output is None:
-            text = str(rendered(args).plan)
-        else:
-            from flatviz.files import format_of, write_atomic
+            plan = rendered(args).plan
+            if not args.json:
+                return _emit(str(plan))
+            from flatviz.plan_data import plan_data, to_json
 
-            fmt = format_of(args.output)
-            write_atomic(args.output, file_bytes(rendered(args), fmt, args.theme))
-            return 0
-    print(text)
+            return _emit(to_json(plan_data(plan)))
+        from flatviz.files import format_of, needs_matplotlib, write_atomic
+
+        fmt = format_of(args.output)
+        needs_matplotlib(fmt)
+        write_atomic(args.output, file_bytes(rendered(args), fmt, args.theme))
+    return 0
+
+
+def _emit(text: str) -> int:
+    """Print `text`; a reader that stops early (`| head`) ends the command quietly, as for
+    any Unix filter, with status 1."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 1
     return 0

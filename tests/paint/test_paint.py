@@ -181,14 +181,27 @@ def test_numpy_arrays_draw_too() -> None:
 
 
 def test_notebook_display() -> None:
+    """What Jupyter gets from each object: the inline SVG as HTML and one line of text; the
+    real kernel's outputs are checked in tests/site/test_notebook_display.py."""
     from IPython.core.formatters import DisplayFormatter
 
     formatter = DisplayFormatter()
     x = torch.arange(6).reshape(2, 3).t()
-    data, meta = formatter.format(flatviz.draw(x))
-    assert data["image/svg+xml"] == flatviz.svg(x)
-    assert data["image/png"].startswith(b"\x89PNG")
-    assert meta["image/png"]["width"] == flatviz.diagram(x).width
+    svg = flatviz.svg(x)
+    data, _ = formatter.format(svg)
+    assert data == {
+        "text/html": svg,
+        "text/plain": f"<SVG: torch.flatten(x, start_dim=0, end_dim=1): a copy, result shape "
+        f"(6,) ({len(svg):,} characters)>",
+    }
+    assert isinstance(svg, str) and svg + "" == str(svg) and repr(svg) == repr(str(svg))
+    scene = flatviz.diagram(x)
+    data, _ = formatter.format(scene)
+    assert data["text/html"] == svg and data["text/plain"].startswith(f"<Scene {scene.width:g}x")
+    assert len(data["text/plain"]) < 200 and "\n" not in data["text/plain"]
     plan = flatviz.explain(x)
     data, _ = formatter.format(plan)
     assert data["text/plain"] == str(plan)
+    picture = flatviz.svg(flatviz.Layout((3, 2), (1, 3)))  # the plan knows no values
+    assert data["text/html"].startswith(f'<div class="flatviz-plan">\n{picture}<pre>flatten(')
+    assert flatviz.draw(x)._repr_html_() == svg
