@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flatviz.core.layout import Layout, contiguous_strides, read_order
 from flatviz.core.rule import (
@@ -46,8 +45,7 @@ __all__ = [
 READS_SHOWN = 12
 
 
-@dataclass(frozen=True, repr=False)
-class FlattenPlan:
+class FlattenPlan(NamedTuple):
     """What `torch.flatten(x, start_dim, end_dim)` returns, worked out from the layout.
 
     Attributes:

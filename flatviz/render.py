@@ -7,9 +7,8 @@ imported) the first time they are read, so a text answer never loads the picture
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flatviz.core.cells import check_cell_text
 from flatviz.core.source import Source
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from flatviz.scene import Scene
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """How the picture is drawn.
 
     Attributes:
@@ -37,13 +35,11 @@ class Options:
     edge_items: int = 2
 
 
-@dataclass(frozen=True)
 class Rendered:
     """A flatten explained (`plan`) and drawn (`scene`, `svg`, each made when first read)."""
 
-    plan: FlattenPlan
-    source: Source
-    options: Options
+    def __init__(self, plan: FlattenPlan, source: Source, options: Options) -> None:
+        self.plan, self.source, self.options = plan, source, options
 
     @cached_property
     def scene(self) -> Scene:
@@ -70,7 +66,7 @@ class Rendered:
 
 
 def render(
-    x: object, start_dim: object = 0, end_dim: object = -1, options: Options = Options()
+    x: object, start_dim: object = 0, end_dim: object = -1, options: Options | None = None
 ) -> Rendered:
     """Explain `torch.flatten(x, start_dim, end_dim)`, ready to draw with `options`.
 
@@ -78,7 +74,7 @@ def render(
         x: A torch tensor, a numpy array, a `Strided` or a `Layout`, as for `explain`.
         start_dim: The first dim to flatten.
         end_dim: The last dim to flatten.
-        options: Name, cell text and elision of the picture.
+        options: Name, cell text and elision of the picture (default: `Options()`).
 
     Examples:
         >>> from flatviz.core.layout import Layout
@@ -87,4 +83,5 @@ def render(
         (False, True)
     """
     source = source_of(x)
-    return Rendered(plan_flatten(source.layout, start_dim, end_dim), source, options)
+    plan = plan_flatten(source.layout, start_dim, end_dim)
+    return Rendered(plan, source, Options() if options is None else options)

@@ -12,7 +12,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flatviz.cli.parser import command_parser, fail
@@ -68,6 +67,8 @@ def import_module(spec: str) -> object:
     """Import a dotted module from the current directory, or a .py file by its path, the
     way pytest's default mode does: its first directory outside any package goes first on
     sys.path, and the module is imported under its dotted package name."""
+    from pathlib import Path  # here, not at the top: `-h` and usage errors need no pathlib
+
     if spec.endswith(".py") or "/" in spec:
         path = Path(spec).resolve()
         if not path.is_file():

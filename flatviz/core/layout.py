@@ -2,6 +2,9 @@
 
 This is the model every other part of flatviz reads. Element `(i0, i1, ...)` lives at
 address `offset + i0 * stride[0] + i1 * stride[1] + ...` of its storage.
+
+The core's records are NamedTuples rather than dataclasses: `dataclasses` imports
+`inspect`, which would cost a text answer a tenth of its time.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Index = tuple[int, ...]
 
@@ -53,8 +56,13 @@ def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
-@dataclass(frozen=True, init=False)
-class Layout:
+class _LayoutFields(NamedTuple):
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    offset: int
+
+
+class Layout(_LayoutFields):
     """Where each element of a strided tensor lives in its storage.
 
     Element `(i0, i1, ...)` is read from storage index
@@ -70,11 +78,9 @@ class Layout:
         5
     """
 
-    shape: tuple[int, ...]
-    stride: tuple[int, ...]
-    offset: int = 0
+    __slots__ = ()
 
-    def __init__(self, shape: Sequence[int], stride: Sequence[int], offset: int = 0) -> None:
+    def __new__(cls, shape: Sequence[int], stride: Sequence[int], offset: int = 0) -> Layout:
         shape_t = _ints("shape", shape)
         stride_t = _ints("stride", stride)
         (offset_i,) = _ints("offset", (offset,))
@@ -86,9 +92,7 @@ class Layout:
             raise ValueError(f"shape {shape_t} has a negative size")
         if offset_i < 0:
             raise ValueError(f"offset must be >= 0, got {offset_i}")
-        object.__setattr__(self, "shape", shape_t)
-        object.__setattr__(self, "stride", stride_t)
-        object.__setattr__(self, "offset", offset_i)
+        return super().__new__(cls, shape_t, stride_t, offset_i)
 
     @property
     def ndim(self) -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flatviz.core.cells import ValueReader
 from flatviz.core.layout import Layout
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """An array as flatviz reads it.
 
     Attributes:

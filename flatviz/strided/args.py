@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flatviz.core.rule import wrap_dim
 
@@ -20,8 +20,7 @@ INT64_MAX = 2**63 - 1
 MEMORY_FORMATS = ("contiguous_format", "channels_last", "channels_last_3d")
 
 
-@dataclass(frozen=True)
-class MemoryFormat:
+class MemoryFormat(NamedTuple):
     """One of torch's memory formats, named as in `torch.channels_last`."""
 
     name: str

@@ -5,7 +5,6 @@ ATen's rule (`shape_ops`, `reshape_ops`, `index_ops`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from flatviz.core.cells import format_value
 from flatviz.core.layout import Layout, address
@@ -14,23 +13,33 @@ from flatviz.strided import index_ops, reshape_ops, shape_ops
 from flatviz.strided.args import check_numel
 
 
-@dataclass(frozen=True, eq=False)
 class Storage:
     """The memory a layout points into: `size` elements of `itemsize` bytes each.
 
     Values are known lazily: with no `source`, the element at address `a` holds `a`
     (an `arange`); with one, the storage is a copy, and address `a` holds the element of
     `source` that `layout` (dense, offset 0) places at `a`. `meta` storage has no values.
+    Two storages are the same memory only when they are the same object.
     """
 
-    size: int
-    itemsize: int
-    meta: bool = False
-    source: Strided | None = None
-    layout: Layout | None = None
+    __slots__ = ("itemsize", "layout", "meta", "size", "source")
+
+    def __init__(
+        self,
+        size: int,
+        itemsize: int,
+        meta: bool = False,
+        source: Strided | None = None,
+        layout: Layout | None = None,
+    ) -> None:
+        self.size, self.itemsize, self.meta = size, itemsize, meta
+        self.source, self.layout = source, layout
+
+    def __repr__(self) -> str:
+        kind = "meta" if self.meta else "copy" if self.source is not None else "arange"
+        return f"Storage({self.size} x {self.itemsize} bytes, {kind})"
 
 
-@dataclass(frozen=True)
 class Strided:
     """A strided tensor without data: its `Layout` and the `Storage` it views.
 
@@ -43,8 +52,22 @@ class Strided:
         False
     """
 
-    layout: Layout
-    storage: Storage
+    __slots__ = ("layout", "storage")
+
+    def __init__(self, layout: Layout, storage: Storage) -> None:
+        self.layout, self.storage = layout, storage
+
+    def __repr__(self) -> str:
+        return f"Strided({self.layout!r}, {self.storage!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """The same geometry over the same storage."""
+        if not isinstance(other, Strided):
+            return NotImplemented
+        return self.layout == other.layout and self.storage is other.storage
+
+    def __hash__(self) -> int:
+        return hash((self.layout, id(self.storage)))
 
     @property
     def shape(self) -> tuple[int, ...]:
