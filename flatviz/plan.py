@@ -162,37 +162,36 @@ def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) ->
         )
 
     span = layout.shape[start : end + 1]
-    merged = math.prod(span)
-    shape = (*layout.shape[:start], merged, *layout.shape[end + 1 :])
+    shape = (*layout.shape[:start], math.prod(span), *layout.shape[end + 1 :])
     stride = compute_stride(layout.shape, layout.stride, shape)
-    strides = layout.stride[start : end + 1]
-    dims = f"dims {start}..{end} (sizes {tuple_text(span)}, strides {tuple_text(strides)})"
-
-    if layout.numel == 0:
-        return plan(
-            shape,
-            stride,
-            f"the tensor has no elements, so {dims} merge as a view with fresh row-major strides",
-        )
-    blocking = blocking_pair(layout, start, end)
+    blocking = blocking_pair(layout, start, end) if layout.numel else None
     # compute_stride and the pair test agree on a flatten (flatviz/core/rule.py says why).
     assert (stride is None) == (blocking is not None), (layout, start, end)
+    return plan(shape, stride, _reason(layout, start, end, stride, blocking), blocking)
+
+
+def _reason(
+    layout: Layout,
+    start: int,
+    end: int,
+    stride: tuple[int, ...] | None,
+    blocking: tuple[int, int] | None,
+) -> str:
+    """Why flattening dims `start..end` (at least two) is a view or a copy, with numbers."""
+    strides = layout.stride[start : end + 1]
+    sizes = layout.shape[start : end + 1]
+    dims = f"dims {start}..{end} (sizes {tuple_text(sizes)}, strides {tuple_text(strides)})"
+    if layout.numel == 0:
+        return f"the tensor has no elements, so {dims} merge as a view with fresh row-major strides"
     if blocking is not None:
-        return plan(
-            shape,
-            None,
+        return (
             f"{blocking_sentence(layout, *blocking)}; "
-            f"torch.flatten copies the data into a new contiguous tensor",
-            blocking,
+            f"torch.flatten copies the data into a new contiguous tensor"
         )
-    pairs = merge_pairs(layout, start, end)
-    if pairs:
-        checks = ", ".join(
-            f"stride[{i}] = {layout.stride[i]} = size[{j}] * stride[{j}]" for i, j in pairs
-        )
-        why = f"{dims} merge without a copy: {checks}"
-    else:
-        why = f"{dims} merge without a copy: at most one of them has size > 1"
     assert stride is not None
-    merged_stride = stride[start]
-    return plan(shape, stride, f"{why}; the merged dim has stride {merged_stride}")
+    pairs = merge_pairs(layout, start, end)
+    checks = ", ".join(
+        f"stride[{i}] = {layout.stride[i]} = size[{j}] * stride[{j}]" for i, j in pairs
+    )
+    why = checks or "at most one of them has size > 1"
+    return f"{dims} merge without a copy: {why}; the merged dim has stride {stride[start]}"
