@@ -3,13 +3,11 @@ reads, and an algebra that imports only the standard library (so it runs in Pyod
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import torch
 
 from flatviz.external import source_of
 from flatviz.strided import arange, empty
+from tests.helpers.imports import imported_by, outside_stdlib
 
 
 def test_values_follow_a_chain_of_copies_back_to_the_arange() -> None:
@@ -28,12 +26,7 @@ def test_a_picture_reads_the_layout_values_and_storage_size() -> None:
 
 
 def test_the_algebra_and_the_core_import_only_the_standard_library() -> None:
-    code = (
-        "import sys\n"
-        "before = set(sys.modules)\n"
-        "import flatviz.strided, flatviz.expr, flatviz.core.rule, flatviz.core.text\n"
-        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
-        "print(sorted(new - set(sys.stdlib_module_names)))\n"
+    loaded = imported_by(
+        "import flatviz.strided, flatviz.expr, flatviz.core.rule, flatviz.core.text"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout == "['flatviz']\n"
+    assert outside_stdlib(loaded) == {"flatviz"}
