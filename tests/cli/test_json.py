@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +116,16 @@ def test_json_and_output_are_exclusive(tmp_path: Path, capsys: pytest.CaptureFix
 def test_the_cli_page_shows_the_schema() -> None:
     page = (ROOT / "docs" / "cli.md").read_text()
     assert '--8<-- "docs/schemas/flatten.schema.json"' in page
+
+
+def test_a_reader_that_stops_early_ends_it_quietly() -> None:
+    """`flatviz EXPR --json | head -1`: the closed pipe is no error line and no traceback."""
+    launcher = [sys.executable, "-m", "flatviz", "empty(1000, 1000).t()", "--json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with subprocess.Popen(
+        launcher, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the first byte
+        assert proc.wait(timeout=60) == 1
+        assert proc.stderr.read() == b""

@@ -7,6 +7,7 @@ torch and matplotlib into a new environment (about 45 s here)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -94,3 +95,16 @@ def test_the_release_workflow_runs_the_check_and_publishes_by_trust() -> None:
     uses = [step.get("uses", "") for step in publish["steps"]]
     assert uses[-1] == "pypa/gh-action-pypi-publish@release/v1"
     assert not any("password" in step.get("with", {}) for step in publish["steps"])
+
+
+def test_the_readme_reads_right_on_pypi() -> None:
+    """PyPI shows the README as the project page: it opens with the install line and the
+    extras, and every link is absolute (a relative one breaks there)."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```text\n(.*?)```", readme, re.S)
+    assert blocks[0] == "pip install flatviz\n"
+    assert readme.index("pip install flatviz") < readme.index("\n## ")
+    for extra in ("png", "torch", "all"):
+        assert f"pip install 'flatviz[{extra}]'" in blocks[1]
+    links = re.findall(r"\]\(([^)]+)\)", readme)
+    assert links and [u for u in links if not u.startswith("https://")] == []

@@ -6,7 +6,6 @@ the outputs they store, as a notebook file would keep them.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -15,8 +14,6 @@ import torch
 from nbclient import NotebookClient
 
 import flatviz
-
-pytestmark = pytest.mark.site
 
 SETUP = """\
 import torch, flatviz

@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Attributes that make a browser fetch something (links a reader may click are fine).
-FETCHING = re.compile(r'<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="(//|https?://)')
+# Attributes that make a browser fetch something (links a reader may click are fine, and so
+# is the canonical URL that mkdocs names from site_url: a browser fetches nothing there).
+FETCHING = re.compile(
+    r'<(?:script|img|link|iframe|source)\b(?![^>]*\brel="canonical")[^>]*\b(?:src|href)="(//|https?://)'
+)
 
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
