@@ -11,16 +11,9 @@ import torch
 from torch import nn
 
 from flatviz.diagnosis.batch import meta_like, pair_runs, run
-from flatviz.diagnosis.findings import (
-    CONTRACTING,
-    CONVS,
-    FLATTEN_LIKE,
-    Diagnosis,
-    Finding,
-    fmt,
-    is_view,
-    label,
-)
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, FLATTEN_LIKE, fmt, is_view, label
+from flatviz.diagnosis.finding import Finding
+from flatviz.diagnosis.findings import diagnose
 from flatviz.diagnosis.quote import first_line
 from flatviz.diagnosis.report import Report, Row
 from flatviz.diagnosis.trace import Trace
@@ -89,8 +82,8 @@ def doctor(
     second = run(model, second_in)
     dims = pair_runs(first, second, batch, other, list(zip(first_in, second_in, strict=True)))
     other_error = None if second.error is None else first_line(second.error)
-    diagnosis = Diagnosis(first, dims, where, other_error)
-    findings = diagnosis.run(first_in[0] if first_in else None)
+    ctx = diagnose(first, dims, where, first_in[0] if first_in else None, other_error)
+    findings = ctx.findings
     errors = [f for f in findings if f.severity == "error"]
     rest = [f for f in findings if f.severity != "error"]
     return Report(
@@ -99,7 +92,7 @@ def doctor(
         batch_sizes=(batch, other),
         rows=_rows(first),
         findings=tuple(errors + rest),
-        error=diagnosis.error,
+        error=ctx.error,
     )
 
 

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flatviz.diagnosis.findings import Finding
+from flatviz.diagnosis.finding import Finding
 from flatviz.plan import TEXT_WIDTH
 
 HEADER = ("where", "op", "input → output", "layout", "finding")
