@@ -372,14 +372,14 @@ def test_meta_conv_outputs_get_the_strides_cpu_gives_them(
     if weight is not None:
         w = w.contiguous(memory_format=weight)
     xm, wm = x.to("meta"), w.to("meta")
-    assert device_layout(conv, (xm, wm), conv(xm, wm)).stride() == conv(x, w).stride()
+    assert device_layout(conv, (xm, wm), {}, conv(xm, wm)).stride() == conv(x, w).stride()
 
 
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
 def test_meta_padding_gets_the_strides_cpu_gives_it(mode: str) -> None:
     x = torch.zeros(2, 3, 8, 8).to(memory_format=CL)
     xm = x.to("meta")
-    meta = device_layout(F.pad, (xm, (1, 1, 1, 1)), F.pad(xm, (1, 1, 1, 1), mode=mode), mode=mode)
+    meta = device_layout(F.pad, (xm, (1, 1, 1, 1)), {"mode": mode}, F.pad(xm, (1, 1, 1, 1), mode=mode))
     assert meta.stride() == F.pad(x, (1, 1, 1, 1), mode=mode).stride()
 
 

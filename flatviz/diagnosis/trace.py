@@ -27,6 +27,10 @@ _INTERNAL = (os.path.dirname(torch.__file__), os.path.dirname(__file__))
 _MODULES = os.path.join(os.path.dirname(torch.__file__), "nn", "modules", "")
 
 
+#: How tensors passed by keyword line up after the positional ones.
+_KEYWORD_ORDER = {"input": 0, "self": 1, "other": 2, "mat2": 3, "weight": 4, "bias": 5}
+
+
 @dataclass(eq=False)
 class Layer:
     """One call of a module: its qualified name, the module, input and output."""
@@ -61,8 +65,14 @@ class Call:
 
     @property
     def inputs(self) -> list[torch.Tensor]:
-        """The tensors among the positional arguments, in order."""
-        return [a for a in self.args if isinstance(a, torch.Tensor)]
+        """The tensor arguments: positional ones in order, then those passed by keyword,
+        the op's input and weight first (`F.linear(input=x, weight=w)` as `(x, w)`)."""
+        given = [a for a in self.args if isinstance(a, torch.Tensor)]
+        named = sorted(
+            (k for k, v in self.kwargs.items() if isinstance(v, torch.Tensor)),
+            key=lambda k: _KEYWORD_ORDER.get(k, len(_KEYWORD_ORDER)),
+        )
+        return given + [self.kwargs[k] for k in named]
 
     @property
     def in_layer(self) -> bool:
@@ -143,7 +153,7 @@ class _Recorder(TorchFunctionMode):
             self.trace.calls.append(call)
             raise
         if isinstance(out, torch.Tensor) and not fallback:
-            out = device_layout(func, args, out, **kwargs)
+            out = device_layout(func, args, kwargs, out)
         if isinstance(out, torch.Tensor) or fallback:
             site = None if layer is not None and layer.leaf else _site(layer)
             first = out if isinstance(out, torch.Tensor) else None
@@ -153,11 +163,15 @@ class _Recorder(TorchFunctionMode):
 
 
 def device_layout(
-    func: Callable[..., Any], args: tuple[Any, ...], out: torch.Tensor, **kwargs: Any
-) -> Any:
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    out: torch.Tensor,
+) -> torch.Tensor:
     """A meta result in the memory format torch's CPU kernels give it: meta returns convs
     (and reflect or replicate padding) contiguous, CPU keeps a channels_last input's order
-    (for a conv, a channels_last weight's too)."""
+    (for a conv, a channels_last weight's too). The call's keywords come as one mapping,
+    never spread: they may be named anything, `out` included (`F.normalize` passes it)."""
     name = getattr(func, "__name__", "")
     mode = kwargs.get("mode", args[2] if len(args) > 2 else "")
     if name in _FOLLOW_WEIGHT:
