@@ -95,8 +95,13 @@ class Trace:
         return next((c for c in reversed(self.calls) if c.error is not None), None)
 
     def producers(self) -> dict[int, Call]:
-        """Which call made each recorded tensor, keyed by the tensor's id."""
-        return {id(c.output): c for c in self.calls if c.output is not None}
+        """Which call made each recorded tensor, keyed by the tensor's id. A call that
+        returns its own input (dropout in eval mode) made nothing: the maker stays."""
+        return {
+            id(c.output): c
+            for c in self.calls
+            if c.output is not None and not any(c.output is t for t in c.inputs)
+        }
 
 
 def _is_layer(module: nn.Module) -> bool:

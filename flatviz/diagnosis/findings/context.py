@@ -11,16 +11,14 @@ import torch
 from torch import nn
 
 from flatviz.diagnosis.batch import BatchDims
-from flatviz.diagnosis.describe import CONVS, fmt, named, row_of, where
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, fmt, named, row_of, where
 from flatviz.diagnosis.finding import Finding
 from flatviz.diagnosis.quote import quote
 from flatviz.diagnosis.trace import Call, Trace
 
-#: Calls that keep the rank of a conv activation on its way to a Linear.
-_KEEPS_RANK = frozenset(
-    {"relu", "relu_", "gelu", "silu", "sigmoid", "tanh", "dropout", "batch_norm", "add", "mul"}
-    | {"max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d"}
-    | {"adaptive_avg_pool2d", "adaptive_max_pool2d", "leaky_relu", "hardtanh", "__add__"}
+#: Calls that move dims around: after one, a conv's channels are no longer in dim 1.
+_MOVES_DIMS = frozenset(
+    {"transpose", "permute", "movedim", "moveaxis", "swapaxes", "swapdims", "t", "__get__"}
 )
 #: Walks back through a tensor's producers stop after this many steps.
 _STEPS = 10_000
@@ -88,8 +86,24 @@ class Context:
         return None
 
     def conv_source(self, x: torch.Tensor) -> Call | None:
-        """The conv this activation comes from through rank-keeping ops, if any."""
-        return self.source(x, CONVS, _KEEPS_RANK)
+        """The conv whose feature map `x` still is, if any: walking back through calls
+        that keep the batch and the channels in dims 0 and 1 and the rank (activations,
+        dropout of any kind, pooling, normalization, a residual add)."""
+        for _ in range(_STEPS):
+            producer = self.producers.get(id(x))
+            if producer is None or not producer.inputs or producer.output is None:
+                return None
+            if producer.name in CONVS:
+                return producer
+            before, after = producer.inputs[0], producer.output
+            if producer.name in _MOVES_DIMS or producer.name in CONTRACTING:
+                return None  # a Linear on the map is flagged itself, not the next one
+            if before.dim() != after.dim() or after.dim() < 3:
+                return None
+            if before.shape[:2] != after.shape[:2]:
+                return None
+            x = before
+        return None
 
     def merged_batch(self, x: torch.Tensor) -> Call | None:
         """The call that last grew the share of the batch in a dim of `x`."""
