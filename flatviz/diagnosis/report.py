@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flatviz.diagnosis.finding import Finding
+from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.plan import TEXT_WIDTH
 
 HEADER = ("where", "op", "input → output", "layout", "finding")
@@ -40,8 +40,14 @@ class Report:
         input_shape: The example input's shape.
         batch_sizes: The two batch sizes the model ran at on meta.
         rows: The table: each leaf layer and each shape-changing call made in a forward.
-        findings: Errors first, in the order the calls ran, then notes.
+        findings: Errors first, in the order the calls ran (then those found by rerunning
+            the model with the fixes before them made), then warnings and notes.
         error: The error the model raises on the user's device, or None.
+        fixes: The complete fix: every edit of every error's fix, in order.
+        fixed: Whether the model, rerun with all of `fixes` made, runs at both batch
+            sizes with the batch in dim 0 and no error; None when there was no error.
+        device: Where the doctor ran the model: "meta", or "cpu" where meta could not.
+        inputs: Each input's name (its position, or its keyword) and shape.
     """
 
     model: str
@@ -50,11 +56,20 @@ class Report:
     rows: tuple[Row, ...]
     findings: tuple[Finding, ...]
     error: str | None
+    fixes: tuple[Edit, ...] = ()
+    fixed: bool | None = None
+    device: str = "meta"
+    inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when there are no errors (notes and warnings allowed)."""
-        return not self.errors
+        """True when the model was checked and has no errors (notes and warnings allowed)."""
+        return self.checked and not self.errors
+
+    @property
+    def checked(self) -> bool:
+        """False when the doctor could not run the model at all (see `cannot-check`)."""
+        return not any(f.kind == "cannot-check" for f in self.findings)
 
     @property
     def errors(self) -> list[Finding]:
@@ -71,10 +86,16 @@ class Report:
 
     def _title(self) -> str:
         first, second = self.batch_sizes
-        return (
-            f"{self.model} on input {tuple(self.input_shape)} "
-            f"(ran on meta at batch sizes {first} and {second})"
-        )
+        where = "CPU" if self.device == "cpu" else "meta"
+        named = [n for n, _ in self.inputs if not n.isdigit()]
+        if len(self.inputs) > 1 or named:
+            shapes = ", ".join(
+                f"{tuple(s)}" if n.isdigit() else f"{n}={tuple(s)}" for n, s in self.inputs
+            )
+            given = f"inputs {shapes}"
+        else:
+            given = f"input {tuple(self.input_shape)}"
+        return f"{self.model} on {given} (ran on {where} at batch sizes {first} and {second})"
 
     def _summary(self) -> str:
         counts = [
@@ -95,7 +116,27 @@ class Report:
             lines += _wrap(f"{f.severity} {f.kind} at {f.where}: {f.message}", "")
             if f.fix:
                 lines += _wrap(f"fix: {f.fix}", "  ")
+        lines += self._complete()
         return "\n".join(lines)
+
+    def _complete(self) -> list[str]:
+        """The complete fix, when it takes more than one edit, and whether it was checked."""
+        if not self.fixes or (len(self.fixes) == 1 and self.fixed):
+            return []
+        first, second = self.batch_sizes
+        if self.fixed:
+            verdict = (
+                f"with them the model runs at batch sizes {first} and {second}, the batch in dim 0"
+            )
+        else:
+            verdict = "with them the model still fails: see the last error"
+        lines = ["", *_wrap(f"complete fix, {_count(len(self.fixes), 'edit')} ({verdict}):", "")]
+        for edit in self.fixes:
+            if edit.placed:
+                lines += _wrap(f"{edit.where}: {edit.old} → {edit.new}", "  ")
+            else:
+                lines += _wrap(f"{edit.where}: {edit.text}", "  ")
+        return lines
 
     def __repr__(self) -> str:
         return str(self)

@@ -2,7 +2,8 @@
 `Context`) and names the broken call and its fix.
 
 Errors: `unbatched-input`, `batch-mixing`, `batch-changed`, `missing-flatten`,
-`in-features`, `not-viewable`, and `raises` for a failure none of those explains.
+`in-features`, `out-features`, `not-viewable`, and `raises` for a failure none of those
+explains.
 Warnings where meta alone cannot tell (see each module), and `no-meta-kernel`.
 Notes: `copy`, a flatten-like call that copies, with the bytes it copies per batch.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch import nn
 
 from flatviz.diagnosis.batch import BatchDims
 from flatviz.diagnosis.finding import Finding
@@ -27,6 +29,7 @@ from flatviz.diagnosis.findings import (
     meta_kernel,
     missing_flatten,
     not_viewable,
+    out_features,
     raises,
     unbatched_input,
 )
@@ -41,6 +44,7 @@ CALL_CHECKS: tuple[Callable[[Context, Call], None], ...] = (
     in_features.check_call,
     batch_changed.check_call,
     not_viewable.check_call,
+    out_features.check_call,
 )
 #: Checks of the whole run, after the call checks; `raises` last, for what none explains.
 RUN_CHECKS: tuple[Callable[[Context], None], ...] = (
@@ -54,6 +58,7 @@ RUN_CHECKS: tuple[Callable[[Context], None], ...] = (
 
 
 def diagnose(
+    model: nn.Module,
     trace: Trace,
     batch: BatchDims,
     device: torch.device,
@@ -62,7 +67,7 @@ def diagnose(
 ) -> Context:
     """Run every check over one traced run; the context holds the findings and the
     error the run hit, as `device` words it."""
-    ctx = Context(trace, batch, device, other_error)
+    ctx = Context(model, trace, batch, device, other_error)
     unbatched_input.check(ctx, model_input)
     if not ctx.unbatched:
         for call in trace.calls:

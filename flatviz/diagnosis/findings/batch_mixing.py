@@ -5,7 +5,7 @@ together. An error when a flatten merged the batch into that dim, a warning othe
 from __future__ import annotations
 
 from flatviz.diagnosis.describe import CONTRACTING, CONVS, fmt, named, samples
-from flatviz.diagnosis.findings.context import Context, flatten_fix
+from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.trace import Call
 
 
@@ -25,7 +25,6 @@ def check_call(ctx: Context, call: Call) -> None:
         return
     ctx.blamed.add(culprit.seq)
     batch, size = ctx.batch.batch, x.shape[dim]
-    rows_at = batch
     if batch <= 1:  # one sample (or none) cannot show the samples mixing: the 2nd run can
         twin = ctx.batch.pairs[id(x)]
         batch, size = ctx.batch.other, twin.shape[dim]
@@ -47,5 +46,14 @@ def check_call(ctx: Context, call: Call) -> None:
         f"{fmt(out)}, so {named(call)} contracts the samples together: {holds} "
         f"of {per_sample} features."
     )
-    fix = f"{flatten_fix(merge)}, which gives {fmt((rows_at, per_sample))}"
-    ctx.add("batch-mixing", culprit, message, fix, raised=call.error is not None)
+    text, change = ctx.rows_fix(merge)
+    numbers = {"batch": batch, "size": size, "features": per_sample}
+    ctx.add(
+        "batch-mixing",
+        culprit,
+        message,
+        text,
+        raised=call.error is not None,
+        numbers=numbers,
+        change=change,
+    )

@@ -20,4 +20,5 @@ def check(ctx: Context) -> None:
             call,
             f"{named(call)} copies {fmt(call.inputs[0].shape)} into "
             f"{fmt(call.output.shape)}: {nbytes} bytes per batch{per}.",
+            numbers={"bytes": nbytes},
         )

@@ -4,8 +4,9 @@ CPU zeros instead; an error, where the doctor stops, when those would be too lar
 from __future__ import annotations
 
 from flatviz.diagnosis.describe import named
+from flatviz.diagnosis.devices import FALLBACK_BYTES, no_meta_kernel
 from flatviz.diagnosis.findings.context import Context
-from flatviz.diagnosis.trace import FALLBACK_BYTES, input_bytes, no_meta_kernel
+from flatviz.diagnosis.trace import input_bytes
 
 
 def check(ctx: Context) -> None:

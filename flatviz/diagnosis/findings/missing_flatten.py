@@ -7,6 +7,8 @@ import math
 
 from flatviz.diagnosis.describe import fmt, named
 from flatviz.diagnosis.findings.context import Context
+from flatviz.diagnosis.fixes import at_call, flatten_before
+from flatviz.diagnosis.rules import resize_linear
 from flatviz.diagnosis.trace import Call
 
 
@@ -28,4 +30,24 @@ def check_call(ctx: Context, call: Call) -> None:
     )
     linear = "" if features == in_features else f" and nn.Linear({features}, {out_features})"
     fix = f"add nn.Flatten() before it, which gives {fmt((x.shape[0], features))}{linear}"
-    ctx.add("missing-flatten", call, message, fix, raised=call.error is not None)
+    change = resize_linear(in_features=features, flatten=True)
+    if call.in_layer and call.layer is not None:
+        sized = None if features == in_features else features
+        edits = flatten_before(ctx.model, call.layer, sized, fix, change)
+    else:
+        edits = at_call(call, lambda text: None, fix, change)
+    numbers = {
+        "features": features,
+        "in_features": in_features,
+        "out_features": out_features,
+        "width": x.shape[-1],
+    }
+    ctx.add(
+        "missing-flatten",
+        call,
+        message,
+        fix,
+        raised=call.error is not None,
+        numbers=numbers,
+        change=edits,
+    )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import torch
 
-from flatviz.diagnosis.describe import fmt, named, row_of, where
-from flatviz.diagnosis.finding import Finding
+from flatviz.diagnosis.describe import fmt, named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.findings.shapes import merged_groups, resolve, shape_args
+from flatviz.diagnosis.fixes import at_call
+from flatviz.diagnosis.rules import as_reshape
+from flatviz.diagnosis.source import code_at, renamed
 from flatviz.diagnosis.trace import Call
 from flatviz.explain import explain
 
@@ -28,14 +30,18 @@ def check_call(ctx: Context, call: Call) -> None:
     sizes = None if shape is None else resolve(shape, x.numel())
     if shape is None or sizes is None:
         return
-    args = ", ".join(str(s) for s in shape)
+    found = None if call.source is None else code_at(call.source.path, call.source.span)
+    written = None if found is None else renamed(found.text, "reshape")
+    args = ", ".join(ctx.size_text(call, i, s) for i, s in enumerate(shape))
+    reshape = written or f"x.reshape({args})"
+    contiguous = (
+        None if found is None else renamed(found.text, "contiguous().view")
+    ) or f"x.contiguous().view({args})"
+    copied = x.numel() * x.element_size()
+    fix = f"{reshape}, which copies {copied} bytes per batch, or {contiguous}"
     message = (
         f"{named(call)} needs a view, but {fmt(x.shape)} with strides {fmt(x.stride())} "
         f"has none for {fmt(sizes)}.{_blocking(x, sizes)}"
-    )
-    fix = (
-        f"x.reshape({args}), which copies {x.numel() * x.element_size()} bytes per batch, "
-        f"or x.contiguous().view({args})"
     )
     conv = ctx.conv_source(x) if x.dim() >= 4 else None
     if conv is not None and conv.output is not None and not conv.output.is_contiguous():
@@ -43,16 +49,19 @@ def check_call(ctx: Context, call: Call) -> None:
             f" These strides come from {named(conv)}, which keeps the channels_last "
             f"memory format of its input or weight, as torch's CPU kernels do."
         )
+    change = at_call(call, lambda text: renamed(text, "reshape"), fix, as_reshape)
+    numbers = {"bytes": copied}
     source = ctx.source(x, DEVICE_LAYOUT, _VIEWS)
     if source is None:
-        ctx.add("not-viewable", call, message, fix, raised=True)
+        ctx.add("not-viewable", call, message, fix, raised=True, numbers=numbers, change=change)
         return
     message += (
         f" These strides come from {named(source)} on meta; on a real device its output "
         f"may follow its input's layout, where the view can work."
     )
     ctx.error, ctx.explained = None, True
-    ctx.findings.append(Finding("not-viewable", "warning", where(call), message, fix, row_of(call)))
+    ctx.rules += change.rules  # go on past the view, as a real device would
+    ctx.add("not-viewable", call, message, fix, severity="warning", numbers=numbers)
 
 
 def _blocking(x: torch.Tensor, sizes: tuple[int, ...]) -> str:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import torch
 
 from flatviz.diagnosis.describe import CONVS, fmt, named
+from flatviz.diagnosis.finding import Edit
 from flatviz.diagnosis.findings.context import Context
+from flatviz.diagnosis.fixes import Fix
 
 
 def check(ctx: Context, model_input: torch.Tensor | None) -> None:
@@ -29,6 +31,8 @@ def check(ctx: Context, model_input: torch.Tensor | None) -> None:
             f"sample without the batch dim, so later layers take its first dim for the batch.",
             f"model(x.unsqueeze(0)), whose shape is {fmt((1, *x.shape))}",
             raised=True,
+            numbers={"dims": x.dim()},
+            change=Fix((Edit("input", "call the model on x.unsqueeze(0): a batch of one"),)),
         )
         ctx.unbatched = True
         return
