@@ -65,16 +65,22 @@ def _sibling(linear_code: str, name: str) -> str:
 
 
 def flatten_before(
-    model: nn.Module, layer: Layer, in_features: int | None, text: str, change: Change
+    model: nn.Module,
+    layer: Layer,
+    entry: Layer,
+    in_features: int | None,
+    text: str,
+    change: Change,
 ) -> Fix:
-    """A flatten put in front of a Linear: into its call in a forward, else into the
-    Sequential that builds it, else around it; its in_features set when given."""
+    """A flatten put in front of a Linear: into the forward's call of `entry` (the Linear,
+    or a Sequential that leads to it keeping shapes), else into the Sequential that
+    builds it, else around it; its in_features set when given."""
     rule = Rule("linear", layer.name, None, None, change)
     code = built(model, layer.name)
     sized = None if code is None else code.text
     if code is not None and in_features is not None:
         sized = with_argument(code.text, 0, "in_features", str(in_features))
-    caller = layer.site
+    caller = entry.site
     call_code = None if caller is None else code_at(caller.path, caller.span)
     if caller is not None and call_code is not None and flattened_argument(call_code.text):
         fix = Fix((_edit(str(caller), call_code, flattened_argument, text),), (rule,))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flatviz.diagnosis.finding import Edit, Finding
+from flatviz.diagnosis.patch import unified_diff
 from flatviz.plan import TEXT_WIDTH
 
 HEADER = ("where", "op", "input → output", "layout", "finding")
@@ -118,6 +119,13 @@ class Report:
                 lines += _wrap(f"fix: {f.fix}", "  ")
         lines += self._complete()
         return "\n".join(lines)
+
+    def diff(self, root: str | None = None) -> str:
+        """The complete fix as a unified diff of the model's source files (paths relative
+        to `root`, default the current directory), for `git apply`; then one `# by hand`
+        line for each edit that cannot be placed in a file. Nothing is written."""
+        text, left = unified_diff(self.fixes, root)
+        return text + "".join(f"# by hand, at {e.where}: {e.text}\n" for e in left)
 
     def _complete(self) -> list[str]:
         """The complete fix, when it takes more than one edit, and whether it was checked."""

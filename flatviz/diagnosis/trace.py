@@ -236,7 +236,7 @@ def recording(names: Mapping[nn.Module, str], rules: Sequence[Rule] = ()) -> Ite
         first = args[0] if args and isinstance(args[0], torch.Tensor) else None
         name = names.get(module, type(module).__name__)
         leaf = _is_layer(module)
-        site = layer_caller(1) if leaf else None
+        site = layer_caller(1)
         layer = Layer(next(counter), name, module, leaf, first, site=site)
         trace.layers.append(layer)
         stack.append(layer)

@@ -19,7 +19,7 @@ from flatviz.diagnosis.fixes import Fix, at_call, at_layer
 from flatviz.diagnosis.quote import quote
 from flatviz.diagnosis.rules import Rule, RuleKey, flatten_rows, rows_per_sample
 from flatviz.diagnosis.source import code_at, flattened, receiver, with_first_size, with_only
-from flatviz.diagnosis.trace import Call, Trace
+from flatviz.diagnosis.trace import Call, Layer, Trace
 
 #: Calls that move dims around: after one, a conv's channels are no longer in dim 1.
 _MOVES_DIMS = frozenset(
@@ -171,6 +171,29 @@ class Context:
                 return producer, x
             x = producer.inputs[0]
         return None
+
+    def flatten_entry(self, linear: Layer) -> Layer:
+        """Where a flatten goes in a forward, for a Linear that needs one: the Linear, or
+        the Sequential around it whose input reaches it through layers that keep its
+        shape (a classifier that starts with Dropout), the outermost such."""
+        best, name, x = linear, linear.name, linear.input
+        layers = self.trace.layers
+        while "." in name and x is not None:
+            name = name.rpartition(".")[0]
+            parent = next(
+                (la for la in reversed(layers) if la.name == name and la.seq < linear.seq), None
+            )
+            if parent is None or not isinstance(parent.module, nn.Sequential):
+                break
+            inner = [la for la in layers if parent.seq < la.seq < linear.seq and la.leaf]
+            if parent.input is None or parent.input.shape != x.shape:
+                break
+            if any(la.output is None or la.input is None for la in inner):
+                break
+            if any(la.input.shape != la.output.shape for la in inner):  # type: ignore[union-attr]
+                break
+            best = parent
+        return best
 
     def changed_by(self, x: torch.Tensor) -> RuleKey | None:
         """The rule (of an earlier fix) that changed the call making `x`, walking back

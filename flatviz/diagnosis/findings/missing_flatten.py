@@ -33,7 +33,8 @@ def check_call(ctx: Context, call: Call) -> None:
     change = resize_linear(in_features=features, flatten=True)
     if call.in_layer and call.layer is not None:
         sized = None if features == in_features else features
-        edits = flatten_before(ctx.model, call.layer, sized, fix, change)
+        entry = ctx.flatten_entry(call.layer)
+        edits = flatten_before(ctx.model, call.layer, entry, sized, fix, change)
     else:
         edits = at_call(call, lambda text: None, fix, change)
     numbers = {
