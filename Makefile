@@ -3,7 +3,8 @@
 # so pip never resolves an unpinned torch, which would pull several GB of CUDA packages.
 
 PYTHON ?= python3
-VENV := .venv
+# Override to use another environment, e.g. `make check VENV=../main/.venv`.
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
@@ -29,7 +30,7 @@ export NO_MKDOCS_2_WARNING := 1
 export npm_config_cache := $(CACHE)/npm
 export npm_config_update_notifier := false
 
-.PHONY: install browser node pyodide test lint serve build clean
+.PHONY: install browser node pyodide check test lint serve build clean
 
 install: $(STAMP)
 
@@ -64,7 +65,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo --cache-dir $(CACHE)/import-linter
 
+# The everyday loop (at most a minute): lint, types, import contracts, and every test that
+# needs no browser, no site build and no notebook run (those are marked `site`), on two
+# workers. The docs pages' blocks run in `make test`.
+check: lint
+	$(PY) -m pytest -q -n 2 -m "not site" tests doctools flatviz
+
+# Everything, as CI runs it: lint, then every test, the docs pages and the browser tests.
 test: lint browser $(NPM_STAMP)
 	$(PY) -m pytest
 

@@ -36,6 +36,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "doctor":
+        from flatviz.optional import require
+
+        require("torch", "flatviz.doctor")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flatviz.optional import require
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -110,8 +112,9 @@ class Layout:
         """Storage index of every element in row-major order, as a 1-d int64 numpy array.
 
         Built by broadcasting one `arange * stride` per dim, so it costs numpy time per
-        element, not Python time.
+        element, not Python time. Needs numpy (an ImportError says so without it).
         """
+        require("numpy", "Layout.offsets()")
         import numpy as np
 
         total = np.array(self.offset, dtype=np.int64)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flatviz.display import SVG
 from flatviz.external import source_of
+from flatviz.optional import require
 from flatviz.paint.svg import paint as paint_svg
 from flatviz.plan import plan_flatten
 from flatviz.scene import Scene, build_scene
@@ -53,20 +55,21 @@ def svg(
     name: str = "x",
     labels: str = "address",
     edge_items: int = 2,
-) -> str:
+) -> SVG:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
 
     Real `<text>`, a `<title>` and `<desc>` for screen readers, a tooltip per cell, and
     colours that follow the page's light or dark scheme. The same input gives the same
-    bytes; `flatviz EXPR -o out.svg` writes exactly these. Arguments as for `diagram`.
+    bytes; `flatviz EXPR -o out.svg` writes exactly these. The result is a `str` that
+    Jupyter shows as the picture. Arguments as for `diagram`.
 
     Examples:
         >>> from flatviz import Layout
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    return paint_svg(
-        diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    return SVG(
+        paint_svg(diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items))
     )
 
 
@@ -81,7 +84,9 @@ def draw(
     edge_items: int = 2,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
-    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`."""
+    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`.
+    Needs matplotlib (`pip install 'flatviz[png]'`); an ImportError says so without it."""
+    require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
     scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flatviz.layout import Layout
+from flatviz.notebook import html
 
 if TYPE_CHECKING:
     import numpy as np
@@ -195,8 +196,13 @@ class FlattenPlan:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        """The text picture, so a plan shows itself readably at a prompt or in Jupyter."""
+        """The text picture, so a plan shows itself readably at a prompt."""
         return str(self)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows the plan's diagram (cells labelled by storage address) above its
+        text (drawn by `flatviz.display`)."""
+        return html(self)
 
 
 def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) -> FlattenPlan:

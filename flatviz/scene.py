@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from flatviz.labels import Labeler
 from flatviz.layout import Layout, ravel, unravel
+from flatviz.notebook import html
 from flatviz.palette import shade_of
 from flatviz.plan import FlattenPlan, merge_pairs, merges
 from flatviz.style import (
@@ -92,10 +93,10 @@ class Dot(NamedTuple):
     shade: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scene:
     """The whole picture at its natural size in px, with a title and description for
-    screen readers."""
+    screen readers. Jupyter shows it as its SVG picture; its repr is one line."""
 
     width: float
     height: float
@@ -110,6 +111,16 @@ class Scene:
     def cells(self, section: str) -> list[Box]:
         """The element cells of one section ("input", "storage" or "result"), in order."""
         return [b for b in self.boxes if b.role == "cell" and b.section == section]
+
+    def __repr__(self) -> str:
+        counts = (
+            f"{len(self.boxes)} boxes, {len(self.texts)} texts, {len(self.lines)} lines, "
+            f"{len(self.dots)} dots"
+        )
+        return f"<Scene {self.width:g}x{self.height:g} px, {counts}: {self.title}>"
+
+    def _repr_html_(self) -> str | None:
+        return html(self)  # the SVG, drawn by the painter (flatviz.display registers it)
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:

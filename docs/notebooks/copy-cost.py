@@ -4,23 +4,31 @@
 # `torch.flatten` returns a view when the strides allow it and a copy when they do not
 # ([View or copy?](../../view-or-copy/)). A view costs the same at any size: a new shape
 # and stride over the same memory. A copy reads every byte and writes it again. This
-# notebook times both on the CPU, from 1 KiB to 256 MiB, next to `clone()` of a contiguous
-# tensor, the plain memory copy that sets the speed limit.
+# notebook times both on the CPU, from 1 KiB to 256 MiB, next to two straight copies of
+# the same bytes: `clone()`, which makes a new tensor, and `copy_`, which writes into a
+# tensor that already exists. On large tensors `copy_` is the faster of the two, because a
+# new tensor's memory comes from the operating system as fresh pages, zeroed on first
+# touch. Then it shows the same kind of copy measured on a GPU, where a flatten that
+# copies reaches only a fraction of a clone's speed.
 #
-# Timings are measured when the page is built, so the numbers below change from run to
-# run and machine to machine; the shape of the curves is what to read.
+# The CPU timings are measured when the page is built, so their numbers change from run
+# to run and machine to machine; the shape of the curves is what to read.
 
 # %%
+import json
+import resource
 import statistics
 import time
+from pathlib import Path
 
 import matplotlib
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+import doctools
 import flatviz
-from doctools.figures import DATA, SITE_RC, InlineFigure
+from doctools.figures import DATA, MUTED, SITE_RC, InlineFigure
 
 # One thread: on a shared 2-core machine, two threads make the
 # timings jump around.
@@ -183,46 +191,190 @@ InlineFigure(
 #   permuted order, in short strided runs, instead of one straight stream.
 # - At 64 MiB and above every byte comes from and goes to main memory. A new tensor of that
 #   size also gets fresh pages from the operating system, which are zeroed and mapped on
-#   first touch: that is why `clone()` falls below `copy_` into an existing tensor. A
-#   flatten that copies always makes a new tensor, so it pays this too, and the access
-#   order matters less next to it.
+#   first touch (counted below): that is why `clone()` falls below `copy_` into an
+#   existing tensor. A flatten that copies always makes a new tensor, so it pays this
+#   too, on top of its permuted reads.
 #
 # At 256 MiB one copy takes more than ten thousand times as long as the view, which still
 # costs the same microsecond as at 1 KiB.
-
-# %% [markdown]
-# ## On a GPU (on paper)
 #
-# There is no GPU on this machine, so this part is arithmetic, not a measurement. A copy
-# on a GPU is bound by memory bandwidth too: it costs about **2 x bytes / bandwidth**,
-# plus a kernel launch of a few microseconds that dominates for small tensors. A view
-# launches nothing. Bandwidth is what your card's specification says, in decimal GB/s,
-# and it rises with every GPU generation, so the table spans a range rather than naming
-# a card: a few hundred GB/s for a small card, several thousand for a data-centre GPU. A
-# real copy reaches only part of the stated peak, so these times are lower bounds.
+# The fresh pages can be counted, without a clock. The first touch of a page is a "page
+# fault", in which the operating system maps the page and zeroes it, and
+# `resource.getrusage` reads how many a process has had. A new 64 MiB tensor is 16384
+# pages of 4 KiB (fewer where the system uses huge pages); `copy_` writes into pages that
+# already exist.
+
 
 # %%
-BANDWIDTHS = [300, 1000, 3000]  # GB/s, decimal
-print(f"{'size':>8}" + "".join(f"{f'at {bw} GB/s':>15}" for bw in BANDWIDTHS))
-for nbytes in [2**20, 2**24, 2**28]:
-    costs = [2 * nbytes / (bw * 1e9) * 1e6 for bw in BANDWIDTHS]
-    print(f"{human(nbytes):>8}" + "".join(f"{c:12.1f} us" for c in costs))
+def page_faults(fn, *args):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    fn(*args)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+x = torch.ones(64 * 1024, 16, 4, 4)  # 64 MiB
+out = torch.zeros_like(x)
+print(f"{human(x.numel() * x.element_size())}:")
+for name, op in OPS.items():
+    print(f"{name:>12} {page_faults(op, x, out):6} page faults")
+del x, out
+
+# %% [markdown]
+# ## On a GPU, measured
+#
+# The machine that builds this page has no GPU, so these numbers are not measured at
+# build time. They were recorded on a data-centre GPU by `benchmarks/bench_gpu_copy.py`,
+# which writes `benchmarks/results/gpu-copy-cost.json` in the repository; this page reads
+# that file, and the GPU, versions and date below come from it. Run the script on your
+# own GPU to get your numbers.
+#
+# Each row of the record is one `channels_last` activation `(n, c, h, w)`, in float32
+# and bfloat16. `channels_last` is the memory format that speeds up convolutions on
+# recent GPUs, so on a GPU the flatten that copies is most often `nn.Flatten()` on such an
+# activation: it reads memory stored as `(n, h, w, c)` in `(c, h, w)` order. The record
+# times one call of each of these, with CUDA events (the median of many calls):
+#
+# - **view**: `flatten(1)` of a contiguous tensor; no kernel runs.
+# - **flatten copy**: `flatten(1)` of the `channels_last` tensor, a permuted copy.
+# - **clone**: `clone()` of a contiguous tensor of the same size, a straight copy.
+# - **copy_**: `copy_` of the `channels_last` tensor into an existing contiguous one: the
+#   same permuted copy as the flatten, without making a new tensor.
+
+# %%
+# The recorded run, kept in the repository next to the script that made it.
+RECORD = Path(doctools.__file__).parents[1] / "benchmarks/results/gpu-copy-cost.json"
+record = json.loads(RECORD.read_text())
+meta, rows = record["meta"], record["rows"]
+print(f"{meta['gpu']}, torch {meta['torch']}, CUDA {meta['cuda']}, measured {meta['date']}")
+print(f"by {meta['script']}: {meta['method']}")
+dtypes = sorted({row["dtype"] for row in rows}, reverse=True)
+span = f"{human(min(r['bytes'] for r in rows))} to {human(max(r['bytes'] for r in rows))}"
+print(f"{len(rows)} channels_last tensors, {span}, in {' and '.join(dtypes)}")
+
+# %% [markdown]
+# First the small tensors, then the largest of each type. A clone moves each byte twice
+# (read and write), so its speed is `2 x bytes / time`, as on the CPU; the flatten copy
+# moves the same bytes.
+
+# %%
+GPU_OPS = {
+    "view": "flatten_view",
+    "flatten copy": "flatten_copy",
+    "clone": "clone_contig",
+    "copy_": "copy_into",
+}
+
+
+def micros(row, op):
+    return row[f"{GPU_OPS[op]}_us"]
+
+
+small = [row for row in rows if row["bytes"] < 4e6]
+print(f"Below 4 MB ({len(small)} tensors), time per call: median (range)")
+for op in ["view", "flatten copy", "clone"]:
+    t = [micros(row, op) for row in small]
+    print(f"  {op:13} {np.median(t):6.1f} us ({min(t):.1f} to {max(t):.1f})")
+print()
+for dtype in dtypes:
+    row = max((r for r in rows if r["dtype"] == dtype), key=lambda r: r["bytes"])
+    copy, clone = micros(row, "flatten copy"), micros(row, "clone")
+    copy_bw, clone_bw = (gbps(row["bytes"], t * 1e-6) / 1e3 for t in (copy, clone))
+    print(f"{dtype} {tuple(row['shape'])}, {human(row['bytes'])}:")
+    print(f"  flatten copy {copy:.1f} us, clone {clone:.1f} us: {copy / clone:.1f}x the time")
+    share = f"{clone / copy:.0%} of the clone's"
+    print(f"  speed {copy_bw:.2f} TB/s against {clone_bw:.2f} TB/s: {share}")
+    print(f"  copy_ into an existing tensor: {micros(row, 'copy_'):.1f} us")
+
+# %%
+# 566 px wide, like the figure above.
+fig = Figure(figsize=(5.9, 6.2), layout="constrained")
+ax_t, ax_share = fig.subplots(2, 1)
+markers = {"view": (DATA[2], "o"), "flatten copy": (DATA[1], "s"), "clone": (DATA[0], "^")}
+float32 = [row for row in rows if row["dtype"] == "float32"]
+for op, (colour, marker) in markers.items():
+    ax_t.loglog(
+        [row["bytes"] for row in float32],
+        [micros(row, op) for row in float32],
+        marker,
+        color=colour,
+        label=op,
+    )
+for dtype, (colour, marker) in {"float32": (DATA[1], "s"), "bfloat16": (DATA[3], "D")}.items():
+    of_type = [row for row in rows if row["dtype"] == dtype]
+    ax_share.semilogx(
+        [row["bytes"] for row in of_type],
+        [100 * micros(row, "clone") / micros(row, "flatten copy") for row in of_type],
+        marker,
+        color=colour,
+        label=dtype,
+    )
+ax_share.axhline(100, color=MUTED, lw=0.8)  # as fast as a clone
+ticks = [2**p for p in range(14, 31, 4)]  # 16 KiB .. 1 GiB
+ax_t.yaxis.set_major_formatter(lambda value, _: f"{value:g}")
+for ax in (ax_t, ax_share):
+    ax.set_xticks(ticks, [human(b) for b in ticks])
+    ax.minorticks_off()
+    ax.grid(True)
+    ax.set_xlabel("tensor size")
+    ax.legend()
+ax_t.set(ylabel="time per call (us)", title=f"{meta['gpu']}, float32")
+ax_share.set(ylabel="% of a clone's speed", title="Speed of the flatten copy")
+ax_t.set_ylim(bottom=10)
+ax_share.set_ylim(0, 110)
+InlineFigure(
+    fig,
+    f"Measured on an {meta['gpu']}: time per call of a view, a flatten copy and a clone"
+    " against tensor size, and the flatten copy's speed as a share of a clone's, in"
+    " float32 and bfloat16: about the same below a few MB, a small fraction at 1 GiB",
+)
+
+# %% [markdown]
+# ## Reading the GPU numbers
+#
+# - Below a few MB the size does not matter: each kind of call costs about the same at
+#   every size, the time it takes to launch work from Python. A view launches no kernel;
+#   a copy launches one and allocates its output, which costs more. That floor belongs
+#   to the host, not the GPU, and it moved between runs on the same day while the large
+#   copies did not (`benchmarks/README.md`): read it as launch cost.
+# - Above that the copies grow with their bytes, and the permuted one falls behind. A
+#   clone streams memory in order, the fastest way to copy it. The flatten copy of a
+#   `channels_last` tensor reads or writes with a stride of `c` elements, and reaches only
+#   a fraction of a clone's speed, the smaller the larger the tensor (the lower plot).
+# - bfloat16 fares worse because the permuted copy costs about the same time per
+#   *element* in both types (next cell), and a bfloat16 element carries half the bytes.
+# - `copy_` into an existing tensor takes as long as the flatten. On the GPU the time goes
+#   into the permuted reads and writes, not into making a new tensor: torch keeps freed
+#   GPU memory in a cache and hands it out again, without the fresh, zeroed pages that
+#   slow a new tensor down on the CPU.
+
+# %%
+for dtype in dtypes:
+    row = max((r for r in rows if r["dtype"] == dtype), key=lambda r: r["bytes"])
+    numel = int(np.prod(row["shape"]))
+    per_element = micros(row, "flatten copy") * 1e6 / numel
+    print(f"{dtype:8} {numel:>13,} elements: flatten copy {per_element:.2f} ps per element")
 
 # %% [markdown]
 # A real case: the features before a classifier head, batch 256 with 2048 channels of
-# 7x7 in float32, stored channels-last, take 256 x 2048 x 49 x 4 = 102,760,448 bytes:
-# 98 MiB, which is 102.8 MB in the decimal units of a bandwidth. Flattening them in NCHW
-# order copies, in every forward pass: 2 x 102.8 MB at 300, 1000 and 3000 GB/s is 0.69,
-# 0.21 and 0.07 ms. Not free, and avoidable: flatten in the order the memory already has,
-# or pool first (after global pooling the grid is 1x1, and the same flatten is a view).
+# 7x7 in float32, stored `channels_last`, take 256 x 2048 x 49 x 4 = 102,760,448 bytes
+# (98 MiB). Flattening them in NCHW order copies, in every forward pass. The record holds
+# this very tensor:
 
 # %%
 head = torch.empty(256, 2048, 7, 7, device="meta")
 head = head.contiguous(memory_format=torch.channels_last)
 print("flatten(1) is a view:", flatviz.explain(head, start_dim=1).is_view)
 nbytes = head.numel() * head.element_size()
-print(f"{nbytes:,} bytes = {human(nbytes)} = {nbytes / 1e6:.1f} MB")
-for bw in BANDWIDTHS:
-    print(f"copy at {bw} GB/s: {2 * nbytes / (bw * 1e9) * 1e3:.2f} ms")
+print(f"{nbytes:,} bytes = {human(nbytes)}")
+row = next(r for r in rows if r["shape"] == list(head.shape) and r["dtype"] == "float32")
+for op in GPU_OPS:
+    print(f"{op:13} {micros(row, op):7.1f} us")
+print(f"x.permute(0, 2, 3, 1).flatten(1): {row['permute_flatten_view_us']:.1f} us, a view")
 pooled = head.mean(dim=(2, 3), keepdim=True)
 print("after global pooling, flatten(1) is a view:", flatviz.explain(pooled, 1).is_view)
+
+# %% [markdown]
+# Not free, and avoidable. Flatten in the order the memory already has:
+# `x.permute(0, 2, 3, 1).flatten(1)` is a view of a `channels_last` tensor, with no kernel
+# at all, and the `Linear` after it then takes its inputs in `(h, w, c)` order. Or pool
+# first: after global pooling the grid is 1x1, and the same flatten is a view.

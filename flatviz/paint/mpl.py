@@ -6,7 +6,6 @@ sizes match the SVG painter's.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from matplotlib.collections import PatchCollection
@@ -25,18 +24,21 @@ _ANCHOR = {"start": "left", "middle": "center", "end": "right"}
 
 
 class FlattenFigure(Figure):
-    """A matplotlib Figure that shows itself inline in Jupyter and IPython: as the
-    theme-following SVG where the frontend takes SVG, else as a PNG at its true size."""
+    """A matplotlib Figure that Jupyter and IPython show inline as the theme-following SVG
+    (HTML holding the inline picture, as `flatviz.svg` shows), in that one format only."""
 
     scene: Scene
 
-    def _repr_svg_(self) -> str:
+    def _repr_html_(self) -> str:
         return paint_svg(self.scene)
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, float]]:
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=2 * PT, metadata={"Software": None})
-        return buffer.getvalue(), {"width": self.scene.width, "height": self.scene.height}
+    def _ipython_display_(self) -> None:
+        """Publish the HTML and the one-line text only: `%matplotlib inline` registers a
+        PNG formatter for every Figure, which would store a second, larger copy."""
+        from IPython.display import display
+
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        display(bundle, raw=True)  # type: ignore[no-untyped-call]
 
 
 def _boxes(ax: Any, boxes: list[Box], th: Theme) -> None:

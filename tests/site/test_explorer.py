@@ -1,0 +1,375 @@
+"""The explorer page in Debian's Chromium: the real flatviz, live in Pyodide.
+
+It goes live within 5 s of navigation and redraws within 150 ms of an edit (the only two
+timing assertions), shows the command's exact SVG, plan and error line, keeps its state in
+the URL, works from the keyboard, logs nothing to the console and asks no other host for
+anything.
+Screenshots at 1280 and 390 px go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from flatviz.cli import main
+from tests.helpers.browser import ARTIFACTS
+
+#: (expression, start_dim, end_dim, name[, labels]): the page must match the command on each.
+INPUTS = [
+    ("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x"),
+    ("arange(2, 3, 4).transpose(1, 2)", "0", "-1", "t"),
+    ("arange(2, 3, 4).permute(2, 0, 1)", "0", "1", "p"),
+    ("arange(3, 4).t()", "0", "-1", "x"),
+    ("arange(2, 3, 4).mT", "1", "2", "m"),
+    ("arange(3, 4).T", "0", "-1", "x"),
+    ("arange(4, 6).narrow(1, 2, 3)", "0", "-1", "narrow"),
+    ("arange(2, 3, 4).select(0, 1)", "0", "-1", "x"),
+    ("arange(3, 4).unsqueeze(1)", "0", "-1", "x"),
+    ("arange(3, 1, 4).squeeze(1)", "0", "-1", "x"),
+    ("arange(1, 4).expand(3, -1)", "0", "-1", "e"),
+    ("arange(3, 1).expand(3, 4)", "0", "-1", "rows"),
+    ("arange(10).as_strided((4, 3), (2, 1), 1)", "0", "-1", "x"),
+    ("arange(8).as_strided((3, 4), (2, 1))", "0", "-1", "overlap"),
+    ("arange(10).unfold(0, 4, 2)", "0", "-1", "windows"),
+    ("arange(4, 4).diagonal()", "0", "-1", "d"),
+    ("arange(2, 3, 3).diagonal(0, 1, 2)", "0", "-1", "diag"),
+    ("arange(24).view(2, 3, 4)", "1", "-1", "x"),
+    ("arange(24).reshape((4, 6))[:, ::2]", "0", "-1", "even"),
+    ("arange(4, 6)[::2, 1::2]", "0", "-1", "x"),
+    ("arange(2, 3, 4)[1:, None, ..., 1]", "0", "-1", "x"),
+    ("arange(2, 3, 2, 2).contiguous(memory_format=channels_last)", "1", "-1", "images"),
+    ("arange(2, 3, 4, 5).contiguous(memory_format=channels_last)", "2", "3", "x"),
+    ("arange(2, 3, 4).transpose(1, 2).reshape(2, 12)", "0", "-1", "copied"),
+    ("arange(5)", "0", "0", "x"),
+    ("empty(1000000, 1000000).t()", "0", "-1", "big"),
+    ("empty(32, 3, 224, 224).contiguous(memory_format=channels_last)", "1", "-1", "batch"),
+    ("empty(10000, 10000, 10000).permute(2, 0, 1)", "1", "-1", "cube"),
+    ("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x", "values"),
+    ("arange(10).unfold(0, 4, 2)", "0", "-1", "windows", "values"),
+]
+GOOD = ("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x", "address")
+#: One bad field each, set on GOOD: the page shows the command's one error line.
+BAD_EDITS = [
+    ("expression", "arange(2, 3, 4)[5]"),
+    ("expression", "arange(2).__class__"),
+    ("expression", "arange(2, 3"),
+    ("expression", "-1"),
+    ("expression", "arange(10**10)"),
+    ("expression", "empty(10**30)"),
+    ("expression", "arange(2)[10**20]"),
+    ("expression", "arange(2, 3, 4).contiguous(memory_format=channels_last)"),
+    ("start_dim", "3"),
+    ("start_dim", ""),
+]
+#: The form's fields, in the order of `command`'s arguments and of the URL's query.
+FIELDS = ("expression", "start_dim", "end_dim", "name", "labels")
+#: Choose a labels option by value (even one the select lacks), as a URL could.
+SELECT = """labels => {
+  const select = document.getElementById('fv-labels');
+  select.value = labels;
+  select.dispatchEvent(new Event('input', {bubbles: true}));
+}"""
+#: True once the page has answered exactly what its form holds (with a diagram or an error).
+SETTLED = """() => {
+  const form = document.querySelector('[data-flatviz-form]');
+  const fields = ['expression', 'start_dim', 'end_dim', 'name', 'labels'];
+  const state = Object.fromEntries(fields.map(f => [f, form.elements[f].value]));
+  return form.dataset.flatvizAnswered === new URLSearchParams(state).toString();
+}"""
+PRESETS = [
+    "transpose",
+    "channels_last",
+    "expand",
+    "unfold",
+    "diagonal",
+    "step slicing",
+    "overlapping as_strided",
+    "meta 10¹² elements",
+]
+
+
+def command(
+    expression: str, start_dim: str, end_dim: str, name: str, labels: str = "address"
+) -> dict[str, str]:
+    """What `flatviz` prints, writes to x.svg, or says on stderr for this input, run in-process
+    as a shell runs `flatviz --start-dim S --end-dim E --name N --labels L [-o x.svg] -- EXPR`."""
+    options = [
+        f"--start-dim={start_dim}", f"--end-dim={end_dim}", f"--name={name}", f"--labels={labels}"
+    ]  # fmt: skip
+
+    def run(argv: list[str]) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            contextlib.suppress(SystemExit),
+        ):
+            main(argv)
+        return out.getvalue(), err.getvalue()
+
+    plan, error = run([*options, "--", expression])
+    if error:
+        return {"error": error}
+    with tempfile.TemporaryDirectory() as where:
+        svg = Path(where) / "x.svg"
+        run([*options, "-o", str(svg), "--", expression])
+        return {"plan": plan, "svg": svg.read_text(encoding="utf-8")}
+
+
+class Explorer:
+    """The explorer page in one browser context, with what it logged and requested."""
+
+    def __init__(self, browser: Browser, url: str, width: int = 1280, scheme: str = "light"):
+        self.context = browser.new_context(
+            color_scheme=scheme,  # type: ignore[arg-type]
+            viewport={"width": width, "height": 900},
+        )
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        # The page logs nothing at all: any console message counts.
+        self.page.on("console", lambda m: self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url)
+
+    def wait_live(self) -> float:
+        """Wait for the first live diagram; return its time in ms after navigation."""
+        self.page.wait_for_selector("form[data-flatviz-state='live']", timeout=60_000)
+        return float(
+            self.page.evaluate("performance.getEntriesByName('flatviz-live')[0].startTime")
+        )
+
+    def set_input(
+        self, expression: str, start_dim: str, end_dim: str, name: str, labels: str = "address"
+    ) -> None:
+        """Type the input into the form and wait until the page has answered it."""
+        self.page.fill("#fv-start-dim", start_dim)
+        self.page.fill("#fv-end-dim", end_dim)
+        self.page.fill("#fv-name", name)
+        self.page.evaluate(SELECT, labels)
+        self.page.get_by_label("Expression").fill(expression)
+        self.settle()
+
+    def state(self) -> tuple[str, ...]:
+        """What the form holds, field by field."""
+        return tuple(self.page.input_value(f"[name={field}]") for field in FIELDS)
+
+    def settle(self) -> None:
+        """Wait until the page has answered what its form holds."""
+        self.page.wait_for_function(SETTLED, timeout=10_000)
+
+    def shown(self) -> dict[str, str]:
+        """The SVG text the download link holds, the plan and the error line on show."""
+        return dict(
+            self.page.evaluate(
+                """async () => {
+                  const error = document.querySelector('[data-flatviz-error]');
+                  const link = document.querySelector('[data-flatviz-download]');
+                  return {
+                    svg: await (await fetch(link.href)).text(),
+                    plan: document.querySelector('[data-flatviz-plan]').textContent,
+                    error: error.hidden ? '' : error.textContent,
+                    diagram: document.querySelector('[data-flatviz-live]').innerHTML,
+                  };
+                }"""
+            )
+        )
+
+    def foreign(self) -> list[str]:
+        return [
+            u for u in self.requests
+            if urlsplit(u).scheme in ("http", "https") and urlsplit(u).hostname != "127.0.0.1"
+        ]  # fmt: skip
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def explorer(browser: Browser, base_url: str) -> Iterator[Explorer]:
+    """The explorer page, live, checked at the end for console messages and other hosts."""
+    page = Explorer(browser, base_url + "explorer/")
+    page.wait_live()
+    yield page
+    assert page.errors == []
+    assert page.foreign() == []
+    page.close()
+
+
+def test_goes_live_within_5_s_and_redraws_within_150_ms(
+    browser: Browser,
+    base_url: str,
+) -> None:
+    page = Explorer(browser, base_url + "explorer/")
+    live_ms = page.wait_live()
+    update_ms = page.page.evaluate(
+        """() => new Promise((resolve) => {
+          const input = document.getElementById('fv-expression');
+          const live = document.querySelector('[data-flatviz-live]');
+          const observer = new MutationObserver(() => {
+            observer.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - start));
+          });
+          observer.observe(live, {childList: true, subtree: true});
+          input.value = 'arange(3, 4).t()';
+          const start = performance.now();
+          input.dispatchEvent(new Event('input', {bubbles: true}));
+        })"""
+    )
+    python_ms = page.page.evaluate("performance.getEntriesByName('flatviz-python')[0].startTime")
+    (ARTIFACTS.parent / "explorer-timings.txt").write_text(
+        f"Python up {python_ms:.0f} ms and first live diagram {live_ms:.0f} ms after"
+        f" navigation; update {update_ms:.1f} ms"
+        f" after an edit; load average {' '.join(map(str, os.getloadavg()))}\n"
+    )
+    assert page.errors == [] and page.foreign() == []
+    page.close()
+    assert live_ms < 5000
+    assert update_ms < 150
+
+
+def test_shows_the_commands_bytes(explorer: Explorer) -> None:
+    mismatches = []
+    for inputs in INPUTS:
+        explorer.set_input(*inputs)
+        want, got = command(*inputs), explorer.shown()
+        same = "svg" in want and (got["svg"], got["plan"] + "\n") == (want["svg"], want["plan"])
+        if got["error"] or not same:
+            mismatches.append((inputs, want.get("error"), got["error"]))
+    assert mismatches == []
+
+
+def test_bad_input_shows_the_error_line_and_keeps_the_diagram(explorer: Explorer) -> None:
+    for field, value in BAD_EDITS:
+        explorer.set_input(*GOOD)
+        good = explorer.shown()
+        bad = dict(zip(FIELDS, GOOD, strict=True)) | {field: value}
+        explorer.set_input(*bad.values())
+        got = explorer.shown()
+        assert got["error"] + "\n" == command(*bad.values())["error"], bad
+        assert (got["diagram"], got["svg"], got["plan"]) == (
+            good["diagram"],
+            good["svg"],
+            good["plan"],
+        )
+        assert explorer.page.get_by_label("Expression").get_attribute("aria-invalid") == "true"
+    explorer.set_input(*GOOD)
+    assert explorer.shown()["error"] == ""
+    assert explorer.page.get_by_label("Expression").get_attribute("aria-invalid") is None
+
+
+def test_the_url_reproduces_the_view(explorer: Explorer, browser: Browser, base_url: str) -> None:
+    inputs = ("arange(4, 6)[::2, 1::2]", "0", "1", "odd", "values")
+    explorer.set_input(*inputs)
+    url = explorer.page.url
+    assert urlsplit(url).query == urlencode(dict(zip(FIELDS, inputs, strict=True)))
+    again = Explorer(browser, url)
+    again.wait_live()
+    assert again.state() == inputs
+    assert again.shown()["svg"] == command(*inputs)["svg"]
+    assert again.errors == [] and again.foreign() == []
+    again.close()
+
+
+def test_presets_all_draw(explorer: Explorer) -> None:
+    for label in PRESETS:
+        explorer.page.get_by_role("button", name=label, exact=True).click()
+        explorer.settle()
+        shown = explorer.shown()
+        assert shown["error"] == "", (label, shown["error"])
+        assert shown["svg"] == command(*explorer.state())["svg"], label
+
+
+def test_keyboard_only(explorer: Explorer) -> None:
+    page = explorer.page
+    page.locator("body").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "fv-expression":
+            break
+    else:
+        pytest.fail("Tab never reaches the Expression field")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("arange(3, 4).t()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "fv-start-dim"
+    page.keyboard.press("ArrowDown")
+    explorer.settle()
+    assert page.input_value("#fv-start-dim") == "0"
+    for _ in range(4):  # end_dim, name, labels, the first preset
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "transpose"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    explorer.settle()
+    assert "channels_last" in page.input_value("#fv-expression")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('[data-flatviz-live] .fv-scroll')"):
+            break
+    else:
+        pytest.fail("Tab never reaches the diagram's scroll box")
+    assert explorer.shown()["error"] == ""
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "light"), (1280, "dark"),
+                                               (390, "dark")])  # fmt: skip
+def test_screenshots_and_no_sideways_scroll(
+    browser: Browser,
+    base_url: str,
+    width: int,
+    scheme: str,
+) -> None:
+    page = Explorer(browser, base_url + "explorer/", width=width, scheme=scheme)
+    page.wait_live()
+    page.set_input("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x")
+    page.page.get_by_label("Expression").focus()
+    assert page.page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(f"explorer-{width}-{scheme}.png")
+    page.set_input("arange(2, 3", "1", "-1", "x")
+    page.screenshot(f"explorer-{width}-{scheme}-error.png")
+    assert page.errors == [] and page.foreign() == []
+    page.close()
+
+
+def test_only_the_explorer_loads_pyodide(browser: Browser, base_url: str) -> None:
+    page = Explorer(browser, base_url + "view-or-copy/")
+    page.page.wait_for_load_state("networkidle")
+    assert [u for u in page.requests if "/explorer/" in u] == []
+    page.close()
+
+
+def test_the_site_holds_only_the_core_and_flatvizs_own_modules(site: Path) -> None:
+    folder = site / "explorer" / "pyodide"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+         "pyodide-lock.json"]
+    )  # fmt: skip
+    assert json.loads((folder / "pyodide-lock.json").read_text())["packages"] == {}
+    # The standard library is the npm package's, each module precompiled to bytecode.
+    root = Path(__file__).resolve().parents[2]
+    with zipfile.ZipFile(root / "node_modules" / "pyodide" / "python_stdlib.zip") as npm:
+        wanted = {n + "c" if n.endswith(".py") else n for n in npm.namelist()}
+    with zipfile.ZipFile(folder / "python_stdlib.zip") as served:
+        assert set(served.namelist()) == wanted
+        assert served.read("os.pyc")[:4] == served.read("abc.pyc")[:4]  # one magic number
+    modules = json.loads((site / "explorer" / "flatviz-modules.json").read_text())
+    assert {"flatviz/live.py", "flatviz/cli/__init__.py", "flatviz/expr.py"} <= set(modules)
+    assert "flatviz/external/torch_support.py" not in modules
+    assert all(text == (root / path).read_text() for path, text in modules.items())
