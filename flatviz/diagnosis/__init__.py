@@ -23,10 +23,10 @@ from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.group import group
 from flatviz.diagnosis.inputs import Inputs, read_inputs
 from flatviz.diagnosis.quote import first_line
-from flatviz.diagnosis.report import Report, Row
+from flatviz.diagnosis.report import DoctorError, Report, Row
 from flatviz.diagnosis.table import rows
 
-__all__ = ["Edit", "Finding", "Report", "doctor"]
+__all__ = ["DoctorError", "Edit", "Finding", "Report", "doctor"]
 
 
 def _device(model: nn.Module, inputs: Inputs) -> torch.device:

@@ -109,6 +109,8 @@ def read_inputs(example: object, dtype: torch.dtype | None = None) -> Inputs:
     """Normalize `example` to `Inputs`; shapes become meta tensors of `dtype` (float32
     by default). Raises TypeError for any other form, ValueError for a negative size."""
     kind = torch.float32 if dtype is None else dtype
+    if isinstance(example, Inputs):
+        return example
     if isinstance(example, Mapping):
         if not all(isinstance(k, str) for k in example):
             raise TypeError("a dict of inputs must have str keys (the forward's parameters)")

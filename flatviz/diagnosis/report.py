@@ -1,17 +1,19 @@
 """The doctor's report: one row per layer or flatten-like call, and the findings.
 
 `str(report)` is a fixed-width table for a terminal or a docs page; `_repr_html_` is the
-same table for Jupyter.
+same table for Jupyter, its error rows marked; `data()` and `to_json()` are for other
+tools; `raise_for_errors()` is for tests and CI.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from flatviz.diagnosis.export import SEVERITIES, report_data, report_html, to_json
 from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.patch import unified_diff
 from flatviz.plan import TEXT_WIDTH
@@ -23,13 +25,24 @@ _SHAPE = re.compile(r"\((?:-?\d+, )*-?\d*,?\)")
 
 @dataclass(frozen=True)
 class Row:
-    """One layer or call: where it runs, what it is, its shapes, view or copy."""
+    """One layer or call: where it runs, what it is, its shapes, view or copy.
+
+    `shapes` is the table's text, e.g. `(8, 400) → (8, 120)`; `input` and `output` are
+    the same shapes as tuples (None where unknown), and `raises` is True where the call
+    raised."""
 
     seq: int
     where: str
     op: str
     shapes: str
     layout: str
+    input: tuple[int, ...] | None = None
+    output: tuple[int, ...] | None = None
+    raises: bool = False
+
+
+class DoctorError(AssertionError):
+    """What `Report.raise_for_errors` raises: its message is the whole readable report."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +90,34 @@ class Report:
         """The findings of severity error."""
         return [f for f in self.findings if f.severity == "error"]
 
-    def _cells(self) -> list[tuple[str, ...]]:
+    def row_kinds(self) -> dict[int, list[str]]:
+        """The kinds of the findings on each row, by the row's `seq`."""
         kinds: dict[int, list[str]] = {}
         for f in self.findings:
-            kinds.setdefault(f.seq, []).append(f.kind)
+            if f.kind not in kinds.setdefault(f.seq, []):
+                kinds[f.seq].append(f.kind)
+        return kinds
+
+    def cells(self, kinds: dict[int, list[str]] | None = None) -> list[tuple[str, ...]]:
+        """The table's rows as text cells, in the order of `HEADER`."""
+        kinds = self.row_kinds() if kinds is None else kinds
         return [
             (r.where, r.op, r.shapes, r.layout, ", ".join(kinds.get(r.seq, []))) for r in self.rows
         ]
+
+    def raise_for_errors(self) -> None:
+        """Raise `DoctorError`, whose message is this report, unless `ok`: for a test or a
+        CI step, `flatviz.doctor(model, x).raise_for_errors()`."""
+        if not self.ok:
+            raise DoctorError(f"\n{self}")
+
+    def data(self) -> dict[str, Any]:
+        """The report as plain data (see docs/schemas/doctor.schema.json)."""
+        return report_data(self)
+
+    def to_json(self) -> str:
+        """The report as JSON: what `flatviz doctor --json` prints."""
+        return to_json(self)
 
     def _title(self) -> str:
         first, second = self.batch_sizes
@@ -99,14 +133,12 @@ class Report:
         return f"{self.model} on {given} (ran on {where} at batch sizes {first} and {second})"
 
     def _summary(self) -> str:
-        counts = [
-            _count(sum(f.severity == s for f in self.findings), s)
-            for s in ("error", "warning", "note")
-        ]
-        return ", ".join(counts)
+        counts = [_count(sum(f.severity == s for f in self.findings), s) for s in SEVERITIES]
+        unchecked = "" if self.checked else "; cannot check the model (see below)"
+        return ", ".join(counts) + unchecked
 
     def __str__(self) -> str:
-        cells = [HEADER, *self._cells()]
+        cells = [HEADER, *self.cells()]
         widths = [max(len(row[i]) for row in cells) for i in range(len(HEADER))]
         lines = [self._title()]
         for row in cells:
@@ -147,24 +179,17 @@ class Report:
         return lines
 
     def __repr__(self) -> str:
-        return str(self)
+        """One line, so that a failed `assert report.ok` reads well; `str` is the table."""
+        errors = [f"{f.kind} at {f.where}" for f in self.errors]
+        told = f" ({'; '.join(errors)})" if errors else ""
+        rest = ", ".join(
+            _count(sum(f.severity == s for f in self.findings), s) for s in SEVERITIES[1:]
+        )
+        unchecked = "" if self.checked else ", cannot check"
+        return f"<Report {self.model}: {_count(len(errors), 'error')}{told}, {rest}{unchecked}>"
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        head = "".join(f"<th>{esc(h)}</th>" for h in HEADER)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self._cells()
-        )
-        items = "".join(
-            f"<li><b>{esc(f.severity)} {esc(f.kind)}</b> at <code>{esc(f.where)}</code>: "
-            f"{esc(f.message)}" + (f"<br>fix: <code>{esc(f.fix)}</code>" if f.fix else "") + "</li>"
-            for f in self.findings
-        )
-        return (
-            f"<div class='flatviz-doctor'><p>{esc(self._title())}</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f"<p>{esc(self._summary())}</p><ul>{items}</ul></div>"
-        )
+        return report_html(self, HEADER, self._title(), self._summary())
 
 
 def _count(n: int, noun: str) -> str:

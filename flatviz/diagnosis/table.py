@@ -28,15 +28,29 @@ def rows(trace: Trace) -> tuple[Row, ...]:
                 label(call),
                 _shapes(x, call.output, call.error is None),
                 _verdict(verdict),
+                _shape(x),
+                _shape(call.output),
+                call.error is not None,
             )
     for layer in trace.layers:
         if layer.leaf:
             layout = _verdict(verdicts.get(layer.seq))
             shapes = _shapes(layer.input, layer.output, layer.done)
             found[layer.seq] = Row(
-                layer.seq, layer.name, type(layer.module).__name__, shapes, layout
+                layer.seq,
+                layer.name,
+                type(layer.module).__name__,
+                shapes,
+                layout,
+                _shape(layer.input),
+                _shape(layer.output),
+                not layer.done,
             )
     return tuple(found[k] for k in sorted(found))
+
+
+def _shape(t: torch.Tensor | None) -> tuple[int, ...] | None:
+    return None if t is None else tuple(t.shape)
 
 
 def _verdict(view: bool | None) -> str:

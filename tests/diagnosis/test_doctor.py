@@ -568,7 +568,9 @@ def test_bad_arguments_raise_type_errors() -> None:
 def test_the_report_renders_as_html_for_jupyter() -> None:
     report = flatviz.doctor(lenet(nn.Identity()), torch.randn(2, 3, 32, 32))
     page = report._repr_html_()
-    assert page.count("<tr>") == len(report.rows) + 1
+    errors = {f.seq for f in report.errors}
+    assert page.count("<tr class='error'>") == len([r for r in report.rows if r.seq in errors])
+    assert page.count("<tr>") == len(report.rows) + 1 - page.count("<tr class='error'>")
     assert "missing-flatten" in page and "&quot;" not in report.errors[0].fix
 
 
@@ -646,7 +648,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
         (["net.py:Nope"], "'net.py:Nope': 'net' has no attribute 'Nope'"),
         (["net.py:answer"], "'net.py:answer' is int, not a model"),
         (["net.py"], "expected MODULE:ATTR, e.g. net.py:Net, got 'net.py'"),
-        (["net.py:Net", "--input", "8,x"], "expected positive integers separated by commas"),
+        (["net.py:Net", "--input", "8,x"], "expected positive integers as a shape"),
         (["net.py:Net", "--input", "8,0"], "got '8,0'"),
         (["net.py:Net", "--input", "8,3", "--dtype", "int8"], "argument --dtype: invalid choice"),
     ],
