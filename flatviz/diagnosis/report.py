@@ -161,7 +161,8 @@ class Report:
 
     def _complete(self) -> list[str]:
         """The complete fix, when it takes more than one edit, and whether it was checked."""
-        if not self.fixes or (len(self.fixes) == 1 and self.fixed):
+        placed = any(e.placed for e in self.fixes)
+        if not self.fixes or (self.fixed and (len(self.fixes) == 1 or not placed)):
             return []
         first, second = self.batch_sizes
         if self.fixed:
