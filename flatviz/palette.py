@@ -7,7 +7,7 @@ matplotlib figures (doctools.figures) take their ink, grid and series colours fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: How many shades an element can take: its read order, first read = 0. One per element
 #: of a 24-element tensor, so a cell's colour links it across the panels.
@@ -63,8 +63,7 @@ def shade_of(read: int, reads: int) -> int:
     return min(SHADES - 1, read * SHADES // reads)
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """Colours of one scheme: one per role, the cell shades, and data-series colours for
     the site's charts."""
 

@@ -1,18 +1,17 @@
-"""The one pipeline: array -> layout -> plan -> scene, then a painter at the edge."""
+"""The public picture functions: array -> layout -> plan -> scene, then a painter at the
+edge. Each is `flatviz.render.render` read one way."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flatviz.display import SVG
-from flatviz.external import source_of
 from flatviz.optional import require
-from flatviz.paint.svg import paint as paint_svg
-from flatviz.plan import plan_flatten
-from flatviz.scene import Scene, build_scene
+from flatviz.render import Options, render
 
 if TYPE_CHECKING:
+    from flatviz.display import SVG
     from flatviz.paint.mpl import FlattenFigure
+    from flatviz.scene import Scene
 
 
 def diagram(
@@ -21,7 +20,7 @@ def diagram(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
     width: float | None = None,
 ) -> Scene:
@@ -32,24 +31,14 @@ def diagram(
         start_dim: The first dim to flatten.
         end_dim: The last dim to flatten.
         name: What `x` is called in every title and label.
-        labels: What cells show: `"address"` (storage address) or `"values"`.
+        cell_text: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
         width: The page width to lay the panels out for, in px. None (the default) lays
             them out for a desktop's content column (688 px: two columns of panels) and
             for a phone's (358 px: one column); the SVG switches between the two.
     """
-    source = source_of(x)
-    plan = plan_flatten(source.layout, start_dim, end_dim)
-    return build_scene(
-        plan,
-        source.labels,
-        name=name,
-        labels=labels,
-        edge_items=edge_items,
-        storage_size=source.storage_size,
-        width=width,
-    )
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
 
 
 def svg(
@@ -58,7 +47,7 @@ def svg(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
     width: float | None = None,
 ) -> SVG:
@@ -74,10 +63,7 @@ def svg(
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    scene = diagram(
-        x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items, width=width
-    )
-    return SVG(paint_svg(scene))
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).svg
 
 
 def draw(
@@ -87,7 +73,7 @@ def draw(
     *,
     theme: str = "light",
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
     width: float | None = None,
 ) -> FlattenFigure:
@@ -98,7 +84,5 @@ def draw(
     require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
-    scene = diagram(
-        x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items, width=width
-    )
+    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
     return paint(scene, theme)

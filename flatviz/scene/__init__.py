@@ -12,7 +12,6 @@ cells drawn, never with numel.
 """
 
 from flatviz.scene.build import MIN_WIDTH, build_scene
-from flatviz.scene.canvas import wrap
 from flatviz.scene.chart import CHART_LIMIT, chart_reads, first_break
 from flatviz.scene.elements import CELL_LABELS, FULL_LIMIT, MAX_CELLS
 from flatviz.scene.grid import shown
@@ -39,5 +38,4 @@ __all__ = [
     "compact",
     "first_break",
     "shown",
-    "wrap",
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flatviz.labels import Labeler
+from flatviz.core.cells import ValueReader
+from flatviz.core.text import tuple_text
 from flatviz.plan import FlattenPlan
 from flatviz.scene.chart import chart_panel
-from flatviz.scene.elements import Elements, elements, fmt
+from flatviz.scene.elements import Elements, elements
 from flatviz.scene.input import input_panel, legend_panel
 from flatviz.scene.layout import place
 from flatviz.scene.primitives import Panel, Placement, Scene
@@ -32,7 +33,7 @@ ORDER = (
 
 def build_scene(
     plan: FlattenPlan,
-    values: Labeler | None = None,
+    values: ValueReader | None = None,
     *,
     name: str = "x",
     labels: str = "address",
@@ -75,7 +76,7 @@ def build_scene(
         if placement not in placements:
             placements.append(placement)
     verdict = "a view" if plan.is_view else "a copy"
-    title = f"{call(el)}: {verdict}, result shape {fmt(plan.shape)}"
+    title = f"{call(el)}: {verdict}, result shape {tuple_text(plan.shape)}"
     used = {name for placement in placements for name, _, _ in placement.spots}
     order = sorted((panels[n] for n in used), key=lambda p: ORDER.index(p.name))
     return Scene(tuple(order), tuple(placements), title, str(plan), plan)

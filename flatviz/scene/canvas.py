@@ -3,25 +3,9 @@ and the boxes, lines and dots drawn beside it."""
 
 from __future__ import annotations
 
+from flatviz.core.text import wrap
 from flatviz.scene.primitives import Box, Dot, Line, Panel, Text
 from flatviz.style import CHAR_EM, COLUMN, TEXT_ROLES, text_width
-
-
-def wrap(text: str, chars: int) -> list[str]:
-    """`text` broken at spaces into lines of at most `chars` (a long word stands alone):
-    textwrap's greedy rule, at a fraction of its cost on this hot path."""
-    if len(text) <= chars:
-        return [text]
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        if current and len(current) + 1 + len(word) > chars:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    lines.append(current)
-    return lines
 
 
 def baseline(top: float, role: str, height: float | None = None) -> float:

@@ -4,9 +4,9 @@ never plots as a straight line."""
 
 from __future__ import annotations
 
-from flatviz.layout import Layout, unravel
+from flatviz.core.layout import Layout, address, unravel
 from flatviz.scene.canvas import Canvas
-from flatviz.scene.elements import Elements, address
+from flatviz.scene.elements import Elements
 from flatviz.scene.numbers import compact
 from flatviz.scene.primitives import Dot, Line, Panel, Text
 from flatviz.style import CHART_H, COLUMN, text_width

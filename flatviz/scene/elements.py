@@ -4,12 +4,10 @@ grids show, with their storage addresses, read orders, labels, colours and toolt
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flatviz.labels import Labeler
-from flatviz.layout import Layout, ravel, unravel
+from flatviz.core.cells import ValueReader
+from flatviz.core.layout import Layout, address, ravel, unravel
 from flatviz.palette import shade_of
 from flatviz.plan import FlattenPlan
 from flatviz.scene.grid import Index, cell_width, drawn, shown
@@ -24,17 +22,6 @@ CELL_LABELS = ("address", "values")
 #: Most element cells one grid may draw: eliding keeps a few per dim, so the count grows
 #: exponentially with the number of dims, and a diagram must stay bounded in time.
 MAX_CELLS = 4096
-
-
-def address(layout: Layout, index: Index) -> int:
-    """Storage address of an in-range `index` (`Layout.offset_of` without its checks)."""
-    total: int = layout.offset + sum(map(operator.mul, index, layout.stride))
-    return total
-
-
-def fmt(dims: Sequence[int]) -> str:
-    """A shape or stride as a Python tuple, e.g. `(12,)`."""
-    return str(tuple(dims))
 
 
 @dataclass
@@ -98,7 +85,9 @@ class Elements:
         )  # fmt: skip
 
 
-def _check(plan: FlattenPlan, values: Labeler | None, name: str, labels: str, edge: int) -> None:
+def _check(
+    plan: FlattenPlan, values: ValueReader | None, name: str, labels: str, edge: int
+) -> None:
     """Raise ValueError for options no diagram can be drawn with."""
     if edge < 1:
         raise ValueError(f"edge_items must be >= 1, got {edge}")
@@ -120,7 +109,7 @@ def _check(plan: FlattenPlan, values: Labeler | None, name: str, labels: str, ed
 
 def elements(
     plan: FlattenPlan,
-    values: Labeler | None,
+    values: ValueReader | None,
     *,
     name: str,
     labels: str,

@@ -3,8 +3,9 @@ elements as a grid of cells."""
 
 from __future__ import annotations
 
+from flatviz.core.text import tuple_text
 from flatviz.scene.canvas import Canvas
-from flatviz.scene.elements import Elements, fmt
+from flatviz.scene.elements import Elements
 from flatviz.scene.grid import axes, draw_grid, grid
 from flatviz.scene.numbers import compact
 from flatviz.scene.primitives import Panel
@@ -15,7 +16,10 @@ def input_panel(el: Elements, width: float = COLUMN) -> Panel:
     """The input tensor, each cell coloured by when flatten reads it."""
     layout = el.layout
     c = Canvas("input", width)
-    c.write(f"{el.name}: shape {fmt(layout.shape)}, stride {fmt(layout.stride)}", "heading")
+    c.write(
+        f"{el.name}: shape {tuple_text(layout.shape)}, stride {tuple_text(layout.stride)}",
+        "heading",
+    )
     c.write(f"storage_offset {layout.offset}", "note")
     for axis in axes(layout.shape, layout.stride, el.name):
         c.write(axis, "note")
@@ -23,7 +27,7 @@ def input_panel(el: Elements, width: float = COLUMN) -> Panel:
     g = grid(layout.shape, el.name, el.edge, el.elide, el.cell_w, width)
     draw_grid(c, g, lambda i, x, y: el.cell("input", i, x, y))
     if 0 in layout.shape:
-        c.write(f"no elements: shape {fmt(layout.shape)} has a size-0 dim", "body")
+        c.write(f"no elements: shape {tuple_text(layout.shape)} has a size-0 dim", "body")
     return c.panel()
 
 

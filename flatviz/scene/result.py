@@ -3,8 +3,9 @@ or was copied from."""
 
 from __future__ import annotations
 
+from flatviz.core.text import tuple_text
 from flatviz.scene.canvas import Canvas
-from flatviz.scene.elements import Elements, fmt
+from flatviz.scene.elements import Elements
 from flatviz.scene.grid import axes, draw_grid, grid
 from flatviz.scene.primitives import Panel
 from flatviz.style import COLUMN
@@ -15,7 +16,9 @@ def result_panel(el: Elements, width: float = COLUMN) -> Panel:
     plan = el.plan
     result = plan.result
     c = Canvas("result", width)
-    c.write(f"result: shape {fmt(plan.shape)}, stride {fmt(result.stride)}", "heading")
+    c.write(
+        f"result: shape {tuple_text(plan.shape)}, stride {tuple_text(result.stride)}", "heading"
+    )
     if plan.returns_input:
         c.write(f"torch.flatten returns {el.name} itself: nothing is merged", "body")
     elif plan.is_view:
@@ -30,5 +33,5 @@ def result_panel(el: Elements, width: float = COLUMN) -> Panel:
     g = grid(plan.shape, "result", el.edge, el.elide, el.cell_w, width)
     draw_grid(c, g, lambda i, x, y: el.cell("result", i, x, y))
     if 0 in plan.shape:
-        c.write(f"no elements: shape {fmt(plan.shape)}", "body")
+        c.write(f"no elements: shape {tuple_text(plan.shape)}", "body")
     return c.panel()

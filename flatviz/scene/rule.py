@@ -4,8 +4,9 @@ outlined."""
 
 from __future__ import annotations
 
-from flatviz.layout import Layout
-from flatviz.plan import FlattenPlan, merge_pairs, merges
+from flatviz.core.layout import Layout
+from flatviz.core.rule import merge_pairs, merges, pair_check
+from flatviz.plan import FlattenPlan
 from flatviz.scene.canvas import Canvas, baseline
 from flatviz.scene.elements import Elements
 from flatviz.scene.primitives import Box, Line, Panel, Text
@@ -81,17 +82,9 @@ def _links(c: Canvas, layout: Layout, pairs: list[tuple[int, int]], mid: dict[in
 
 def pair_sentence(layout: Layout, i: int, j: int, blocking: tuple[int, int] | None) -> str:
     """The check of dims i, j with its numbers, and whether this pair blocks the merge."""
-    st, sz = layout.stride, layout.shape
-    if merges(layout, i, j):
-        return (
-            f"\u2713 dims {i}, {j}: stride[{i}] = {st[i]} = size[{j}] * stride[{j}]"
-            f" = {sz[j]} * {st[j]}"
-        )
-    text = (
-        f"\u2717 dims {i}, {j}: stride[{i}] = {st[i]}, but size[{j}] * stride[{j}]"
-        f" = {sz[j]} * {st[j]} = {sz[j] * st[j]}"
-    )
-    return text + (": this pair blocks the merge" if (i, j) == blocking else "")
+    mark = "\u2713" if merges(layout, i, j) else "\u2717"
+    blocks = ": this pair blocks the merge" if (i, j) == blocking else ""
+    return f"{mark} dims {i}, {j}: {pair_check(layout, i, j)}{blocks}"
 
 
 def _verdict(c: Canvas, plan: FlattenPlan, name: str) -> None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flatviz.layout import Layout, unravel
+from flatviz.core.layout import Layout, address, unravel
+from flatviz.core.text import keep_edges
 from flatviz.scene.canvas import Canvas
-from flatviz.scene.elements import Elements, address
+from flatviz.scene.elements import Elements
 from flatviz.scene.numbers import compact
 from flatviz.scene.primitives import Box, Panel, Text
 from flatviz.style import CELL_H, CELL_PAD, CELL_W, text_width
@@ -81,7 +82,7 @@ def _runs(el: Elements, addresses: list[int]) -> list[tuple[str, str, int | None
     edge, elide = el.edge, el.elide
 
     def flush() -> None:
-        keep = [*run[:edge], None, *run[-edge:]] if elide and len(run) > 2 * edge + 1 else run
+        keep = keep_edges(run, edge) if elide else list(run)
         boxes.extend(("skip", "\u2026", None) if a is None else ("cell", "", a) for a in keep)
         run.clear()
 
@@ -111,8 +112,8 @@ def strip(el: Elements) -> list[Slot]:
     counts = read_counts(layout)
     boxes = _runs(el, sorted(first))
     if len(boxes) > STORAGE_LIMIT:
-        half = STORAGE_LIMIT // 2
-        boxes = [*boxes[:half], ("skip", "\u2026", None), *boxes[-half:]]
+        kept = keep_edges(boxes, STORAGE_LIMIT // 2)
+        boxes = [("skip", "\u2026", None) if b is None else b for b in kept]
     slots = []
     for kind, label, a in boxes:
         order = tip = ""

@@ -107,8 +107,8 @@ MORE = {
 @pytest.mark.parametrize("case", MORE)
 def test_every_text_of_other_figures_reads(case: str) -> None:
     x, start = MORE[case]
-    labels = "values" if case == "values" else "address"
-    assert low_contrast(flatviz.diagram(x, start, labels=labels)) == []
+    cell_text = "values" if case == "values" else "address"
+    assert low_contrast(flatviz.diagram(x, start, cell_text=cell_text)) == []
 
 
 def test_the_highlight_labels_read() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flatviz.layout import Layout
+from flatviz.core.layout import Layout
 from flatviz.plan import contiguous_strides, plan_flatten
 from flatviz.scene import Box, Scene, Text, build_scene
 from flatviz.style import MARGIN, NARROW, TEXT_ROLES, WIDE, text_width

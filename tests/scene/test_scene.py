@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import textwrap
 from collections import Counter
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 from flatviz.external import source_of
 from flatviz.labels import format_value
 from flatviz.plan import plan_flatten
-from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Box, Scene, build_scene, compact, wrap
+from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Box, Scene, build_scene, compact
 from tests.helpers.strategies import derived_layouts, dims, layouts
 from tests.helpers.torch_truth import make_tensor
 
@@ -22,7 +21,7 @@ from tests.helpers.torch_truth import make_tensor
 def scene_of(x: torch.Tensor, start_dim: int = 0, end_dim: int = -1, **kw: object) -> Scene:
     source = source_of(x)
     plan = plan_flatten(source.layout, start_dim, end_dim)
-    return build_scene(plan, source.labels, storage_size=source.storage_size, **kw)  # type: ignore[arg-type]
+    return build_scene(plan, source.values, storage_size=source.storage_size, **kw)  # type: ignore[arg-type]
 
 
 def labels(scene: Scene, section: str) -> list[str]:
@@ -307,17 +306,3 @@ def test_five_dims_draw_as_a_grid_of_blocks() -> None:
     blocks = [t for t in texts(scene, "heading") if t.startswith("x[")]
     assert blocks == [f"x[{a}, {b}, {c}]" for a in range(2) for b in range(2) for c in range(2)]
     assert labels(scene, "input") == [str(v) for v in x.reshape(-1).tolist()]
-
-
-@given(
-    st.lists(
-        st.text(st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc")), min_size=1),
-        max_size=30,
-    ),
-    st.integers(1, 100),
-)
-def test_wrap_breaks_lines_as_textwrap_does(words: list[str], chars: int) -> None:
-    text = " ".join(words)
-    assert wrap(text, chars) == (
-        textwrap.wrap(text, chars, break_on_hyphens=False, break_long_words=False) or [""]
-    )
