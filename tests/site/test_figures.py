@@ -162,7 +162,8 @@ def problems_of(found: dict[str, Any], width: int, learn: bool) -> list[str]:
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Each figure's box alone."""
+    """Each figure's box alone (the sticky header hidden, so it covers none of it)."""
+    page.add_style_tag(content=".md-header, .md-tabs { visibility: hidden; }")
     for k, figure in enumerate(page.query_selector_all("article svg.flatviz, article svg.fv-figure")):
         box = figure.evaluate_handle("f => f.closest('.fv-scroll') || f").as_element()
         assert box is not None
@@ -232,6 +233,7 @@ def test_hovering_a_cell_lights_the_element_in_every_panel(
             if panels != {"input", "storage", "chart", "result"} or {w for _, w in lit} != {"read 0"}:
                 missed[f"{path} figure {k}"] = lit
             if k == 0:
+                page.add_style_tag(content=".md-header { visibility: hidden; }")
                 svg.evaluate_handle("f => f.closest('.fv-scroll') || f").as_element().screenshot(
                     path=str(ARTIFACTS / f"{path.strip('/').replace('/', '-') or 'home'}-{width}-{scheme}-hover.png")
                 )
