@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flatviz.external import source_of
-from flatviz.labels import format_value
+from flatviz.core.cells import format_value
 from flatviz.plan import plan_flatten
 from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Box, Scene, build_scene, compact
 from tests.helpers.strategies import derived_layouts, dims, layouts
