@@ -10,8 +10,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flatviz.external import source_of
 from flatviz.core.cells import format_value
+from flatviz.external import source_of
 from flatviz.plan import plan_flatten
 from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Box, Scene, build_scene, compact
 from tests.helpers.strategies import derived_layouts, dims, layouts
