@@ -306,3 +306,14 @@ def test_five_dims_draw_as_a_grid_of_blocks() -> None:
     blocks = [t for t in texts(scene, "heading") if t.startswith("x[")]
     assert blocks == [f"x[{a}, {b}, {c}]" for a in range(2) for b in range(2) for c in range(2)]
     assert labels(scene, "input") == [str(v) for v in x.reshape(-1).tolist()]
+
+
+def test_dims_longer_than_a_machine_size_draw() -> None:
+    """A dim of 2**70 elements: nothing takes the len() of its range, which overflows a
+    C ssize_t (at 2**31 in the explorer's 32-bit Pyodide, at 2**63 here)."""
+    from flatviz.core.layout import Layout
+
+    n = 2**70
+    scene = build_scene(plan_flatten(Layout((n, 3), (3, 1)), 0))
+    assert [b.label for b in scene.cells("input")][:3] == ["0", "1", "2"]
+    assert len(scene.cells("result")) == 4  # 2 at each end of the 3 * 2**70 reads

@@ -218,7 +218,8 @@ def test_hovering_a_cell_lights_the_element_in_every_panel(
     site: Path, base_url: str, browser: Browser, width: int, scheme: str
 ) -> None:
     """In every flatviz diagram, hovering the first input cell (read 0) puts a ring and
-    "read 0" on that element in the input, the storage strip, the chart and the result."""
+    "read 0" on that element in the input, the chart and the result, and a ring on its
+    box in the storage strip."""
     missed = {}
     hovered = 0
     for path in pages_of(site):
@@ -230,7 +231,9 @@ def test_hovering_a_cell_lights_the_element_in_every_panel(
             page.mouse.move(where["x"], where["y"])
             lit = svg.evaluate(LIT)
             panels = {name.removesuffix("-row") for name, _ in lit}
-            if panels != {"input", "storage", "chart", "result"} or {w for _, w in lit} != {"read 0"}:
+            # An address read again (expand, overlaps) lights each of its reads.
+            words = {w for name, w in lit if name != "storage"}
+            if panels != {"input", "storage", "chart", "result"} or "read 0" not in words:
                 missed[f"{path} figure {k}"] = lit
             if k == 0:
                 page.add_style_tag(content=".md-header { visibility: hidden; }")
