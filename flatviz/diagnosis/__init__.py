@@ -10,6 +10,8 @@ from dataclasses import replace
 import torch
 from torch import nn
 
+from flatviz.diagnosis.describe import label
+from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.engine import (
     UNEXPLAINED,
     Round,
@@ -81,7 +83,10 @@ def doctor(
     failed = next((r for r in done if unexplained(r)), None)
     if failed is not None:
         trace = failed.first if failed.first.error is not None else failed.second
-        error = first_line(trace.error) if trace.error is not None else "?"
+        quoted = first_line(trace.error) if trace.error is not None else "?"
+        error = f"the model raises: {quoted}"
+        if trace.failed is not None:
+            error = f"{label(trace.failed)} at {where_of(trace.failed)} raises: {quoted}"
         reason = fallback_reason(model, inputs)
         if reason is None:
             done = rounds(on_cpu(model), inputs, where, real=True)
@@ -103,7 +108,7 @@ def _without_unexplained(found: Round) -> Round:
 
 def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
     message = (
-        f"On meta the model raises: {error.rstrip('.')}. Meta tensors hold no values, so the "
+        f"On meta, {error.rstrip('.')}. Meta tensors hold no values, so the "
         f"doctor ran it on CPU instead, at batch sizes {sizes[0]} and {sizes[1]} under "
         f"torch.no_grad(), and diagnosed those runs."
     )
@@ -112,7 +117,7 @@ def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
 
 def _unchecked(error: str, reason: str) -> Finding:
     message = (
-        f"On meta the model raises: {error.rstrip('.')}, which looks like a limit of meta "
+        f"On meta, {error.rstrip('.')}, which looks like a limit of meta "
         f"tensors (they hold no values), not a bug. A CPU run would settle it, but {reason}."
     )
     return Finding("cannot-check", "warning", "model", message, "")

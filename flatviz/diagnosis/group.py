@@ -27,6 +27,6 @@ def _one(same: list[Finding]) -> Finding:
     if all(isinstance(n, int) for n in sizes):
         total = sum(n for n in sizes if isinstance(n, int))
         numbers["total_bytes"] = total
-        extra += f", {total} bytes per batch in all"
+        extra += f", {total} bytes in all"
     message = f"{first.message} ({extra}; the numbers above are the first call's.)"
     return replace(first, message=message, numbers=numbers)
