@@ -68,10 +68,10 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-logo --cache-dir $(CACHE)/import-linter
 
 # The everyday loop (at most a minute): lint, types, import contracts, and every test that
-# needs no browser, no site build and no notebook run (those are marked `site`), on two
-# workers. The docs pages' blocks run in `make test`.
+# needs no browser, no site build, no notebook run (marked `site`) and no wheel built and
+# installed (marked `package`), on two workers. The docs pages' blocks run in `make test`.
 check: lint
-	$(PY) -m pytest -q -n 2 -m "not site" tests doctools flatviz
+	$(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools flatviz
 
 # Everything, as CI runs it: lint, then every test, the docs pages and the browser tests.
 test: lint browser $(NPM_STAMP)

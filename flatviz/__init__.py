@@ -7,16 +7,21 @@ parts that need matplotlib (`save`) or torch (`doctor`) load on first use.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
+from flatviz.core.layout import Layout
+from flatviz.core.rule import compute_stride
 from flatviz.explain import explain
-from flatviz.layout import Layout
 from flatviz.pipeline import diagram, draw, svg
-from flatviz.plan import FlattenPlan, compute_stride
+from flatviz.plan import FlattenPlan
 
 if TYPE_CHECKING:
     from flatviz.diagnosis import doctor
     from flatviz.files import save
+
+if "IPython" in sys.modules:  # Jupyter or IPython: plans and scenes show as their pictures
+    importlib.import_module("flatviz.display")
 
 #: Names loaded on first use, and the module each comes from.
 _LAZY = {"save": "flatviz.files", "doctor": "flatviz.diagnosis"}

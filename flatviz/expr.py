@@ -1,6 +1,6 @@
 """Tensor expressions for the command line, parsed with `ast` against a whitelist.
 
-`arange(2, 3, 4).transpose(1, 2)[:, ::2]` builds a `Strided` (flatviz/strided.py, pure
+`arange(2, 3, 4).transpose(1, 2)[:, ::2]` builds a `Strided` (flatviz/strided/, pure
 Python, no torch) without `eval`: only the constructors, view-making methods and literals
 listed here are accepted, and the memory torch would allocate is capped, so any string a
 user types is safe to run and gets either a tensor or one `ExpressionError` line.
@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from flatviz.core.text import first_line, shorten
 from flatviz.strided import MEMORY_FORMATS, MemoryFormat, Strided, arange, empty
 
 #: Most bytes an expression may make torch allocate (`empty` makes meta tensors, free).
@@ -39,18 +40,8 @@ class ExpressionError(ValueError):
     """An expression that is not in the language, or that torch refuses."""
 
 
-def _short(text: str, limit: int = 60) -> str:
-    """`text` cut to `limit` characters, so an error message stays one readable line."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _describe(node: ast.AST) -> str:
-    return _short(ast.unparse(node)) if isinstance(node, ast.expr) else type(node).__name__
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+    return shorten(ast.unparse(node)) if isinstance(node, ast.expr) else type(node).__name__
 
 
 class _Evaluator:
@@ -122,7 +113,7 @@ class _Evaluator:
         if name == "empty":
             return self.run("empty", lambda: empty(*shape))
         result = self.run("arange", lambda: arange(*shape))
-        self.allocate(result.storage.size * 8, _short(f"arange{shape}"))
+        self.allocate(result.storage.size * 8, shorten(f"arange{shape}"))
         return result
 
     def method(self, receiver: Strided, node: ast.Call) -> Strided:
@@ -198,7 +189,7 @@ class _Evaluator:
         except (RuntimeError, TypeError, ValueError, IndexError) as err:
             if isinstance(err, ExpressionError | RecursionError):
                 raise
-            message = _first_line(err).replace("Strided.", "")
+            message = first_line(err).replace("Strided.", "")
             raise ExpressionError(f"torch refuses {what}: {message}") from None
         assert isinstance(result, Strided)
         return result
@@ -225,12 +216,12 @@ def evaluate(text: str) -> Strided:
             warnings.simplefilter("ignore")
             tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"invalid syntax in {_short(text)!r}: {err.msg}") from None
+        raise ExpressionError(f"invalid syntax in {shorten(text)!r}: {err.msg}") from None
     except ValueError as err:
-        raise ExpressionError(f"invalid syntax in {_short(text)!r}: {err}") from None
+        raise ExpressionError(f"invalid syntax in {shorten(text)!r}: {err}") from None
     except (RecursionError, MemoryError):
-        raise ExpressionError(f"expression {_short(text)!r} is too deeply nested") from None
+        raise ExpressionError(f"expression {shorten(text)!r} is too deeply nested") from None
     try:
         return _Evaluator().tensor(tree.body)
     except RecursionError:
-        raise ExpressionError(f"expression {_short(text)!r} is too deeply nested") from None
+        raise ExpressionError(f"expression {shorten(text)!r} is too deeply nested") from None

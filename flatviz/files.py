@@ -63,7 +63,7 @@ def save(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
     theme: str = "light",
     dpi: float = 144,
@@ -72,7 +72,7 @@ def save(
     `.pdf`), and return the path.
 
     `x` is what `flatviz.svg` takes (a tensor, an array, a `Layout`), flattened from
-    `start_dim` to `end_dim`, with `name`, `labels` and `edge_items` as for `diagram`; or a
+    `start_dim` to `end_dim`, with `name`, `cell_text` and `edge_items` as for `diagram`; or a
     diagram already made: a `Scene`, or a Figure from `flatviz.draw` (any matplotlib
     Figure for PNG and PDF). An SVG is the pure-Python one (`flatviz.svg`'s bytes, no
     matplotlib needed); PNG and PDF need matplotlib and are drawn in the light or dark
@@ -89,7 +89,7 @@ def save(
     fmt = format_of(target)
     needs_matplotlib(fmt)
     if hasattr(x, "savefig") or isinstance(x, Scene):
-        given = {"start_dim": start_dim, "end_dim": end_dim, "name": name, "labels": labels}
+        given = {"start_dim": start_dim, "end_dim": end_dim, "name": name, "cell_text": cell_text}
         given |= {"edge_items": edge_items, "theme": theme}
         _refuse_options(type(x).__name__, given, drawn_theme=not isinstance(x, Scene))
     scene = x if isinstance(x, Scene) else getattr(x, "scene", None)
@@ -98,7 +98,9 @@ def save(
     if not isinstance(scene, Scene):
         from flatviz.pipeline import diagram
 
-        scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+        scene = diagram(
+            x, start_dim, end_dim, name=name, cell_text=cell_text, edge_items=edge_items
+        )
     if fmt == "svg":
         from flatviz.paint.svg import paint as paint_svg
 
@@ -110,7 +112,7 @@ def save(
 
 #: `save`'s drawing options and their defaults: a diagram drawn already takes none of them.
 _DEFAULTS = {
-    "start_dim": 0, "end_dim": -1, "name": "x", "labels": "address", "edge_items": 2,
+    "start_dim": 0, "end_dim": -1, "name": "x", "cell_text": "address", "edge_items": 2,
     "theme": "light",
 }  # fmt: skip
 

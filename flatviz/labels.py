@@ -1,19 +1,10 @@
-"""Cell labels: how a value is written in a cell, and the type of a value reader."""
+"""Where the cell text helpers were: they live in `flatviz.core.cells` now.
 
-from __future__ import annotations
+scene.py (being split into a package by the figures work) still imports `Labeler` from
+here; this module goes when it imports `ValueReader` from `flatviz.core.cells`.
+"""
 
-from collections.abc import Callable, Sequence
+from flatviz.core.cells import ValueReader as Labeler
+from flatviz.core.cells import format_value
 
-#: Reads the labels of the given elements (multi-indices into the array).
-Labeler = Callable[[Sequence[tuple[int, ...]]], Sequence[str]]
-
-
-def format_value(v: object) -> str:
-    """A short cell label for one element: ints whole, floats to 3 significant digits."""
-    if isinstance(v, bool):
-        return "T" if v else "F"
-    if isinstance(v, float):
-        return f"{v:.3g}"
-    if isinstance(v, complex):
-        return f"{v.real:.2g}{v.imag:+.2g}j"
-    return str(v)
+__all__ = ["Labeler", "format_value"]

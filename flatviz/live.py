@@ -1,7 +1,8 @@
 """The explorer page's entry point: the `flatviz` command, run in-process on one input.
 
-The page (docs/explorer.md) calls `render` in Pyodide on every edit. It runs the command's
-own `main`, so the plan, the SVG and the error line are the command's, byte for byte.
+The page (docs/explorer.md) calls `render` in Pyodide on every edit. It parses the
+command's own arguments with the command's parser and renders once, with the command's
+error handling, so the plan, the SVG and the error line are the command's, byte for byte.
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 import shlex
-import tempfile
-from pathlib import Path
 
-from flatviz.cli import main
+from flatviz.cli.flatten import one_error_line, parser, rendered
 
 #: The file name the page's equivalent command writes (only its suffix matters).
 SVG_NAME = "x.svg"
@@ -23,28 +22,15 @@ def arguments(
     start_dim: str,
     end_dim: str,
     name: str,
-    labels: str,
+    cell_text: str,
     output: str | None = None,
 ) -> list[str]:
     """The command's arguments for this input; `--` keeps an expression such as `-1` positional,
     and `--name=` a name such as `-h`."""
-    options = ["-s", start_dim, "-e", end_dim, f"--name={name}", f"--labels={labels}"]
+    options = ["-s", start_dim, "-e", end_dim, f"--name={name}", f"--cell-text={cell_text}"]
     if output is not None:
         options += ["-o", output]
     return [*options, "--", expression]
-
-
-def _run(argv: list[str]) -> tuple[str, str]:
-    """What `flatviz ARGV` prints on stdout and on stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    # Bad input ends in SystemExit, with its one error line on stderr.
-    with (
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-        contextlib.suppress(SystemExit),
-    ):
-        main(argv)
-    return out.getvalue(), err.getvalue()
 
 
 def render(
@@ -52,7 +38,7 @@ def render(
     start_dim: str = "0",
     end_dim: str = "-1",
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
 ) -> dict[str, str]:
     """The plan and SVG `flatviz` makes for this input, or its one `flatviz: error:` line.
 
@@ -63,15 +49,14 @@ def render(
         >>> render("arange(2).__class__")
         {'error': "flatviz: error: attribute '__class__' is not allowed"}
     """
-    given = (expression, start_dim, end_dim, name, labels)
-    plan, error = _run(arguments(*given))
-    if error:
-        return {"error": error.rstrip("\n")}
-    with tempfile.TemporaryDirectory() as where:
-        path = Path(where) / SVG_NAME
-        _, error = _run(arguments(*given, output=str(path)))
-        if error:
-            return {"error": error.rstrip("\n")}
-        svg = path.read_text(encoding="utf-8")
-    command = shlex.join(["flatviz", *arguments(*given, output=SVG_NAME)])
-    return {"plan": plan.rstrip("\n"), "svg": svg, "command": command}
+    given = (expression, start_dim, end_dim, name, cell_text)
+    error = io.StringIO()
+    # Bad input ends in SystemExit, with its one error line on stderr.
+    with contextlib.redirect_stderr(error), contextlib.suppress(SystemExit):
+        args = parser().parse_args(arguments(*given, output=SVG_NAME))
+        with one_error_line(SVG_NAME):
+            answer = rendered(args)
+            plan, svg = str(answer.plan), answer.svg
+        command = shlex.join(["flatviz", *arguments(*given, output=SVG_NAME)])
+        return {"plan": plan, "svg": svg, "command": command}
+    return {"error": error.getvalue().rstrip("\n")}

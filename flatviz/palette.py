@@ -6,7 +6,7 @@ and the matplotlib painter reads the same tables for one theme at a time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: How many shades a storage address can take (lowest address drawn = 0).
 SHADES = 12
@@ -48,8 +48,7 @@ def shade_of(key: int, lo: int, hi: int) -> int:
     return min(SHADES - 1, (key - lo) * SHADES // (hi - lo + 1))
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """Colours of one scheme: one per role, plus the cell shades and their ink."""
 
     name: str

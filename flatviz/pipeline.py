@@ -1,18 +1,17 @@
-"""The one pipeline: array -> layout -> plan -> scene, then a painter at the edge."""
+"""The public picture functions: array -> layout -> plan -> scene, then a painter at the
+edge. Each is `flatviz.render.render` read one way."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flatviz.display import SVG
-from flatviz.external import source_of
 from flatviz.optional import require
-from flatviz.paint.svg import paint as paint_svg
-from flatviz.plan import plan_flatten
-from flatviz.scene import Scene, build_scene
+from flatviz.render import Options, render
 
 if TYPE_CHECKING:
+    from flatviz.display import SVG
     from flatviz.paint.mpl import FlattenFigure
+    from flatviz.scene import Scene
 
 
 def diagram(
@@ -21,7 +20,7 @@ def diagram(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> Scene:
     """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
@@ -31,20 +30,11 @@ def diagram(
         start_dim: The first dim to flatten.
         end_dim: The last dim to flatten.
         name: What `x` is called in every title and label.
-        labels: What cells show: `"address"` (storage address) or `"values"`.
+        cell_text: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
     """
-    source = source_of(x)
-    plan = plan_flatten(source.layout, start_dim, end_dim)
-    return build_scene(
-        plan,
-        source.labels,
-        name=name,
-        labels=labels,
-        edge_items=edge_items,
-        storage_size=source.storage_size,
-    )
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
 
 
 def svg(
@@ -53,7 +43,7 @@ def svg(
     end_dim: int = -1,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> SVG:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
@@ -68,9 +58,7 @@ def svg(
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    return SVG(
-        paint_svg(diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items))
-    )
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).svg
 
 
 def draw(
@@ -80,7 +68,7 @@ def draw(
     *,
     theme: str = "light",
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
@@ -89,5 +77,5 @@ def draw(
     require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
-    scene = diagram(x, start_dim, end_dim, name=name, labels=labels, edge_items=edge_items)
+    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
     return paint(scene, theme)

@@ -8,118 +8,44 @@ The rule mirrors ATen: `flatten` wraps its dims, returns the input itself when
 
 from __future__ import annotations
 
-import itertools
 import math
-import operator
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from flatviz.layout import Layout
+from flatviz.core.layout import Layout, contiguous_strides, read_order
+from flatviz.core.rule import (
+    blocking_pair,
+    blocking_sentence,
+    compute_stride,
+    merge_pairs,
+    merges,
+    wrap_dim,
+)
+from flatviz.core.text import TEXT_WIDTH, tuple_text, wrap
 from flatviz.notebook import html
+from flatviz.optional import require
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+# The rule's names stay importable from here for the modules that still read them from
+# the plan (scene.py, diagnosis/): their home is flatviz.core.
+__all__ = [
+    "TEXT_WIDTH",
+    "FlattenPlan",
+    "compute_stride",
+    "contiguous_strides",
+    "merge_pairs",
+    "merges",
+    "plan_flatten",
+]
+
 #: How many storage offsets `str(plan)` lists before eliding the rest.
 READS_SHOWN = 12
-#: Columns `str(plan)` wraps its lines at, so a plan reads without scrolling sideways.
-TEXT_WIDTH = 88
 
 
-def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
-    """Row-major strides for `shape`, counting size-0 dims as 1 as torch does."""
-    strides = []
-    step = 1
-    for size in reversed(shape):
-        strides.append(step)
-        step *= max(size, 1)
-    return tuple(reversed(strides))
-
-
-def compute_stride(
-    oldshape: Sequence[int], oldstride: Sequence[int], newshape: Sequence[int]
-) -> tuple[int, ...] | None:
-    """Strides that let `newshape` view `(oldshape, oldstride)`, or None if none exist.
-
-    A line-by-line port of ATen's `computeStride`: dims are grouped right to left into
-    chunks that are contiguous among themselves (a size-1 dim never breaks a chunk), and
-    the new shape must split at chunk boundaries.
-
-    Examples:
-        >>> compute_stride((2, 3, 4), (12, 4, 1), (2, 12))
-        (12, 1)
-        >>> compute_stride((2, 4, 3), (12, 1, 4), (2, 12)) is None
-        True
-    """
-    if not oldshape:
-        return (1,) * len(newshape)
-    numel = math.prod(oldshape)
-    if numel == 0 and tuple(oldshape) == tuple(newshape):
-        return tuple(oldstride)
-    if numel == 0:
-        return contiguous_strides(newshape)
-
-    newstride = [0] * len(newshape)
-    view_d = len(newshape) - 1
-    chunk_base_stride = oldstride[-1]
-    tensor_numel = 1
-    view_numel = 1
-    for tensor_d in reversed(range(len(oldshape))):
-        tensor_numel *= oldshape[tensor_d]
-        if tensor_d == 0 or (
-            oldshape[tensor_d - 1] != 1
-            and oldstride[tensor_d - 1] != tensor_numel * chunk_base_stride
-        ):
-            while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
-                newstride[view_d] = view_numel * chunk_base_stride
-                view_numel *= newshape[view_d]
-                view_d -= 1
-            if view_numel != tensor_numel:
-                return None
-            if tensor_d > 0:
-                chunk_base_stride = oldstride[tensor_d - 1]
-                tensor_numel = 1
-                view_numel = 1
-    if view_d != -1:
-        return None
-    return tuple(newstride)
-
-
-def wrap_dim(name: str, dim: object, ndim: int) -> int:
-    """Wrap a negative dim as torch does; a 0-d tensor accepts -1 and 0."""
-    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
-        raise TypeError(f"{name} must be an int, got {dim!r} of type {type(dim).__name__}")
-    d = operator.index(dim)
-    span = max(ndim, 1)
-    if not -span <= d < span:
-        raise IndexError(
-            f"{name}={d} is out of range for a {ndim}-d tensor "
-            f"(expected a dim in [{-span}, {span - 1}])"
-        )
-    return d + span if d < 0 else d
-
-
-def merge_pairs(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    """Consecutive pairs of dims of size > 1 in `start..end`; size-1 dims never block."""
-    dims = [d for d in range(start, end + 1) if layout.shape[d] != 1]
-    return list(itertools.pairwise(dims))
-
-
-def merges(layout: Layout, i: int, j: int) -> bool:
-    """Dims i < j merge when stepping over all of j lands exactly on the next i."""
-    return layout.stride[i] == layout.shape[j] * layout.stride[j]
-
-
-def _fmt(dims: Sequence[int]) -> str:
-    """Format a shape or stride as a Python tuple, e.g. `(12,)`."""
-    return str(tuple(dims))
-
-
-@dataclass(frozen=True, repr=False)
-class FlattenPlan:
+class FlattenPlan(NamedTuple):
     """What `torch.flatten(x, start_dim, end_dim)` returns, worked out from the layout.
 
     Attributes:
@@ -161,38 +87,40 @@ class FlattenPlan:
 
     def offsets(self) -> npt.NDArray[np.int64]:
         """For each result element in row-major order, the input storage index it comes
-        from. Flatten never reorders elements, so this is the input's row-major order."""
-        return self.layout.offsets()
+        from. Flatten never reorders elements, so this is the input's row-major order.
+
+        A 1-d int64 numpy array, built by broadcasting one `arange * stride` per dim, so
+        it costs numpy time per element, not Python time. Needs numpy (an ImportError
+        says so without it).
+        """
+        require("numpy", "FlattenPlan.offsets()")
+        import numpy as np
+
+        total = np.array(self.layout.offset, dtype=np.int64)
+        for size, stride in zip(self.layout.shape, self.layout.stride, strict=True):
+            total = np.add.outer(total, np.arange(size, dtype=np.int64) * stride)
+        return total.reshape(-1)
 
     def _reads(self) -> str:
         """The first storage offsets read, without materialising all of them."""
-        count = min(self.layout.numel, READS_SHOWN)
-        shown = " ".join(str(self.layout.offset_of(self.layout.unravel(k))) for k in range(count))
-        more = " ..." if self.layout.numel > count else ""
+        reads = read_order(self.layout, READS_SHOWN)
+        shown = " ".join(map(str, reads))
+        more = " ..." if self.layout.numel > len(reads) else ""
         noun = "element" if self.layout.numel == 1 else "elements"
         return f"{shown}{more} ({self.layout.numel} {noun})".lstrip()
 
     def __str__(self) -> str:
-        verdict = f"view, stride {_fmt(self.stride)}" if self.stride is not None else "copy"
+        verdict = f"view, stride {tuple_text(self.stride)}" if self.stride is not None else "copy"
         rows = [
             ("input", str(self.layout)),
-            ("result", f"shape {_fmt(self.shape)}, {verdict}"),
+            ("result", f"shape {tuple_text(self.shape)}, {verdict}"),
             ("reads", self._reads()),
             ("why", self.reason),
         ]
         lines = [f"flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"]
         for label, text in rows:
             head = f"  {label:<7}: "
-            if len(head) + len(text) <= TEXT_WIDTH:
-                lines.append(head + text)
-                continue
-            lines += textwrap.wrap(
-                text,
-                TEXT_WIDTH,
-                initial_indent=head,
-                subsequent_indent=" " * len(head),
-                break_on_hyphens=False,
-            )
+            lines += wrap(text, TEXT_WIDTH, head, " " * len(head))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -234,38 +162,36 @@ def plan_flatten(layout: Layout, start_dim: object = 0, end_dim: object = -1) ->
         )
 
     span = layout.shape[start : end + 1]
-    merged = math.prod(span)
-    shape = (*layout.shape[:start], merged, *layout.shape[end + 1 :])
+    shape = (*layout.shape[:start], math.prod(span), *layout.shape[end + 1 :])
     stride = compute_stride(layout.shape, layout.stride, shape)
-    dims = (
-        f"dims {start}..{end} (sizes {_fmt(span)}, strides {_fmt(layout.stride[start : end + 1])})"
-    )
+    blocking = blocking_pair(layout, start, end) if layout.numel else None
+    # compute_stride and the pair test agree on a flatten (flatviz/core/rule.py says why).
+    assert (stride is None) == (blocking is not None), (layout, start, end)
+    return plan(shape, stride, _reason(layout, start, end, stride, blocking), blocking)
 
+
+def _reason(
+    layout: Layout,
+    start: int,
+    end: int,
+    stride: tuple[int, ...] | None,
+    blocking: tuple[int, int] | None,
+) -> str:
+    """Why flattening dims `start..end` (at least two) is a view or a copy, with numbers."""
+    strides = layout.stride[start : end + 1]
+    sizes = layout.shape[start : end + 1]
+    dims = f"dims {start}..{end} (sizes {tuple_text(sizes)}, strides {tuple_text(strides)})"
     if layout.numel == 0:
-        return plan(
-            shape,
-            stride,
-            f"the tensor has no elements, so {dims} merge as a view with fresh row-major strides",
+        return f"the tensor has no elements, so {dims} merge as a view with fresh row-major strides"
+    if blocking is not None:
+        return (
+            f"{blocking_sentence(layout, *blocking)}; "
+            f"torch.flatten copies the data into a new contiguous tensor"
         )
+    assert stride is not None
     pairs = merge_pairs(layout, start, end)
-    broken = [(i, j) for i, j in pairs if not merges(layout, i, j)]
-    if stride is None:
-        i, j = broken[0]
-        st, sz = layout.stride, layout.shape
-        return plan(
-            shape,
-            None,
-            f"dims {i} and {j} cannot merge: stride[{i}] = {st[i]}, but size[{j}] * "
-            f"stride[{j}] = {sz[j]} * {st[j]} = {sz[j] * st[j]}; "
-            f"torch.flatten copies the data into a new contiguous tensor",
-            (i, j),
-        )
-    if pairs:
-        checks = ", ".join(
-            f"stride[{i}] = {layout.stride[i]} = size[{j}] * stride[{j}]" for i, j in pairs
-        )
-        why = f"{dims} merge without a copy: {checks}"
-    else:
-        why = f"{dims} merge without a copy: at most one of them has size > 1"
-    merged_stride = stride[start]
-    return plan(shape, stride, f"{why}; the merged dim has stride {merged_stride}")
+    checks = ", ".join(
+        f"stride[{i}] = {layout.stride[i]} = size[{j}] * stride[{j}]" for i, j in pairs
+    )
+    why = checks or "at most one of them has size > 1"
+    return f"{dims} merge without a copy: {why}; the merged dim has stride {stride[start]}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flatviz.plan import FlattenPlan, merge_pairs, merges
+from flatviz.core.rule import merge_pairs, merges
+from flatviz.plan import FlattenPlan
 
 #: At most this many storage offsets are listed in `reads.offsets`.
 READS_LISTED = 4096

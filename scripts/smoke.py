@@ -87,7 +87,7 @@ def core() -> None:
         (lambda: flatviz.draw(flatviz.Layout((2, 3), (3, 1))), "flatviz.draw needs matplotlib"),
         (lambda: flatviz.doctor, "flatviz.doctor needs torch"),
         (lambda: flatviz.save(flatviz.Layout((2,), (1,)), "x.pdf"), "PDF output needs"),
-        (lambda: flatviz.Layout((2,), (1,)).offsets(), "Layout.offsets() needs numpy"),
+        (lambda: flatviz.explain(flatviz.Layout((2,), (1,))).offsets(), "FlattenPlan.offsets"),
     ]:
         try:
             call()

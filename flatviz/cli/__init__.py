@@ -13,15 +13,16 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (errors exit through `parser.fail`)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    from flatviz.cli import doctor
     from flatviz.cli.parser import fail
     from flatviz.optional import MissingDependency
 
     try:
         if argv[:1] == ["doctor"]:
+            from flatviz.cli import doctor
+
             return doctor.main(argv[1:])
         from flatviz.cli import flatten
 
-        return flatten.run(flatten.parser(doctor.usage()).parse_args(argv))
+        return flatten.run(argv)
     except MissingDependency as err:  # an extra that is not installed: say which
         fail(str(err))

@@ -14,9 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flatviz.cli.parser import command_parser, fail
 from flatviz.optional import require
@@ -47,8 +45,7 @@ DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "bool")
 _SHAPE_HELP = "e.g. 8,3,32,32, (8,3,32,32) or 8x3x32x32, or name=SHAPE:dtype for a keyword"
 
 
-@dataclass(frozen=True)
-class InputSpec:
+class InputSpec(NamedTuple):
     """One `--input`: its keyword (None for a positional input), shape and dtype name
     (None: the --dtype default)."""
 
@@ -113,6 +110,8 @@ def import_module(spec: str) -> object:
     """Import a dotted module from the current directory, or a .py file by its path, the
     way pytest's default mode does: its first directory outside any package goes first on
     sys.path, and the module is imported under its dotted package name."""
+    from pathlib import Path  # here, not at the top: `-h` and usage errors need no pathlib
+
     if spec.endswith(".py") or "/" in spec:
         path = Path(spec).resolve()
         if not path.is_file():

@@ -7,14 +7,20 @@ stderr, and never leaves a file behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+from flatviz.cli.doctor import usage as doctor_usage
 from flatviz.cli.parser import command_parser, fail, integer
+from flatviz.core.cells import CELL_TEXT
 from flatviz.palette import THEMES
-from flatviz.scene import CELL_LABELS
+
+if TYPE_CHECKING:
+    from flatviz.render import Rendered
 
 EPILOG = """\
 expressions:
@@ -50,8 +56,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def parser(doctor_usage: str) -> argparse.ArgumentParser:
-    """The `flatviz` parser; its usage line shows `doctor_usage` as the second form."""
+@functools.cache
+def parser() -> argparse.ArgumentParser:
+    """The `flatviz` parser; its usage line shows the doctor's as the second form."""
     parser = command_parser(
         "flatviz", "Explain or draw what torch.flatten does to a tensor's memory.", EPILOG
     )
@@ -67,7 +74,7 @@ def parser(doctor_usage: str) -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print the plan as JSON, for other tools")
     parser.add_argument("-n", "--name", default="x", help="what the tensor is called (default: x)")
     parser.add_argument(
-        "--labels", choices=CELL_LABELS, default="address",
+        "--cell-text", "--labels", choices=CELL_TEXT, default="address",
         help="what cells show (default: address)",
     )  # fmt: skip
     parser.add_argument(
@@ -79,47 +86,56 @@ def parser(doctor_usage: str) -> argparse.ArgumentParser:
         help="cells kept at each end of an elided dim (default: 2)",
     )  # fmt: skip
     own = parser.format_usage().removeprefix("usage: ").rstrip("\n")
-    parser.usage = f"{own}\n       {doctor_usage}"
+    parser.usage = f"{own}\n       {doctor_usage()}"
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    """Print the text plan or its JSON, or write the diagram to `args.output`; returns 0."""
-    from flatviz.explain import explain
-    from flatviz.expr import evaluate
-
+@contextlib.contextmanager
+def one_error_line(output: str | None) -> Iterator[None]:
+    """Turn bad input of any kind, met inside, into the command's one error line."""
     try:
-        if args.output is not None:
-            from flatviz.files import format_of, needs_matplotlib
-
-            fmt = format_of(args.output)
-            needs_matplotlib(fmt)
-        tensor = evaluate(args.expression)
-        plan = explain(tensor, args.start_dim, args.end_dim)
-        if args.json:
-            from flatviz.plan_data import plan_data, to_json
-
-            return _emit(to_json(plan_data(plan)))
-        if args.output is None:
-            return _emit(str(plan))
-        options = {"name": args.name, "labels": args.labels, "edge_items": args.edge_items}
-        if fmt == "svg":
-            from flatviz.pipeline import svg
-
-            data = svg(tensor, args.start_dim, args.end_dim, **options).encode("utf-8")
-        else:
-            from flatviz.files import render_bytes
-            from flatviz.pipeline import draw
-
-            fig = draw(tensor, args.start_dim, args.end_dim, theme=args.theme, **options)
-            data = render_bytes(fig, fmt)
-        from flatviz.files import write_atomic
-
-        write_atomic(args.output, data)
+        yield
     except (ValueError, IndexError, TypeError) as err:
         fail(str(err))
     except OSError as err:
-        fail(f"cannot write {args.output!r}: {err.strerror or err}")
+        fail(f"cannot write {output!r}: {err.strerror or err}")
+
+
+def rendered(args: argparse.Namespace) -> Rendered:
+    """The flatten the arguments ask for, explained; its picture is drawn when read."""
+    from flatviz.expr import evaluate
+    from flatviz.render import Options, render
+
+    options = Options(args.name, args.cell_text, args.edge_items)
+    return render(evaluate(args.expression), args.start_dim, args.end_dim, options)
+
+
+def file_bytes(answer: Rendered, fmt: str, theme: str) -> bytes:
+    """The diagram file's bytes: the pure-Python SVG, or matplotlib's PNG or PDF."""
+    if fmt == "svg":
+        return answer.svg.encode("utf-8")
+    from flatviz.files import render_bytes
+    from flatviz.paint.mpl import paint
+
+    return render_bytes(paint(answer.scene, theme), fmt)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Print the text plan or its JSON, or write the diagram to `--output`; returns 0."""
+    args = parser().parse_args(argv)
+    with one_error_line(args.output):
+        if args.output is None:
+            plan = rendered(args).plan
+            if not args.json:
+                return _emit(str(plan))
+            from flatviz.plan_data import plan_data, to_json
+
+            return _emit(to_json(plan_data(plan)))
+        from flatviz.files import format_of, needs_matplotlib, write_atomic
+
+        fmt = format_of(args.output)
+        needs_matplotlib(fmt)
+        write_atomic(args.output, file_bytes(rendered(args), fmt, args.theme))
     return 0
 
 

@@ -8,7 +8,6 @@ and a misspelt option names the closest real one. Options must be spelt in full,
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -40,6 +39,8 @@ class Parser(argparse.ArgumentParser):
                 break
             name = arg.partition("=")[0]
             if arg.startswith("--") and name not in known:
+                import difflib  # only on this error path
+
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 fail(f"unrecognized arguments: {arg}{hint}")

@@ -6,12 +6,12 @@ lowest address of the buffer that owns the data, so every element's index stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from flatviz.labels import format_value
-from flatviz.layout import Layout
+from flatviz.core.cells import ValueReader, format_value
+from flatviz.core.layout import Layout
 
 
 def _owner(a: np.ndarray) -> np.ndarray:
@@ -41,13 +41,13 @@ def layout_from_array(a: np.ndarray) -> Layout:
     return Layout(a.shape, strides, gap // item)
 
 
-def value_labeler(a: np.ndarray) -> Callable[[Sequence[tuple[int, ...]]], list[str]]:
-    """Reads the labels of just the elements asked for, with torch's cell formatting."""
+def value_reader(a: np.ndarray) -> ValueReader:
+    """Reads the cell text of just the elements asked for, with torch's formatting."""
 
-    def labels(indices: Sequence[tuple[int, ...]]) -> list[str]:
+    def read(indices: Sequence[tuple[int, ...]]) -> list[str]:
         if a.ndim == 0:
             return [format_value(a.item())] * len(indices)
         picked = a[tuple(np.array(indices, dtype=np.intp).reshape(-1, a.ndim).T)]
         return [format_value(v) for v in picked.tolist()]
 
-    return labels
+    return read

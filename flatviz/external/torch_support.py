@@ -6,13 +6,12 @@ not depend on the number of elements.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import torch
 
-from flatviz.labels import format_value
-from flatviz.layout import Layout
+from flatviz.core.cells import ValueReader, format_value
+from flatviz.core.layout import Layout, address
 
 #: Storages up to this many elements are read whole (one `tolist`), larger ones gathered.
 SMALL_STORAGE = 4096
@@ -38,19 +37,19 @@ def layout_from_tensor(t: torch.Tensor) -> Layout:
     return Layout(tuple(t.shape), t.stride(), int(t.storage_offset()))
 
 
-def value_labeler(t: torch.Tensor) -> Callable[[Sequence[tuple[int, ...]]], list[str]] | None:
-    """Reads the labels of just the elements asked for, whatever numel is; None for meta
-    tensors, which have no values."""
+def value_reader(t: torch.Tensor) -> ValueReader | None:
+    """Reads the cell text of just the elements asked for, whatever numel is; None for
+    meta tensors, which have no values."""
     if t.device.type == "meta":
         return None
 
-    def labels(indices: Sequence[tuple[int, ...]]) -> list[str]:
+    def read(indices: Sequence[tuple[int, ...]]) -> list[str]:
         if not indices:
             return []
         if t.dim() == 0:
             return [format_value(t.item())] * len(indices)
-        stride, offset = t.stride(), t.storage_offset()
-        addresses = [offset + sum(map(operator.mul, i, stride)) for i in indices]
+        layout = layout_from_tensor(t)
+        addresses = [address(layout, i) for i in indices]
         size = storage_elements(t)
         storage = t.detach().as_strided((size,), (1,), 0)  # the whole storage, flat
         if size <= SMALL_STORAGE:
@@ -59,7 +58,7 @@ def value_labeler(t: torch.Tensor) -> Callable[[Sequence[tuple[int, ...]]], list
         picked = storage[torch.tensor(addresses, dtype=torch.long, device=t.device)]
         return [format_value(v) for v in picked.tolist()]
 
-    return labels
+    return read
 
 
 def storage_elements(t: torch.Tensor) -> int:

@@ -4,6 +4,7 @@ ending in exit status 2 with one error line and no file."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -87,26 +88,44 @@ def test_writes_the_diagram(tmp_path: Path, suffix: str) -> None:
         assert out.read_bytes() == render_bytes(flatviz.draw(x, 1), suffix)
 
 
+#: The torch code behind each refusal the command must quote, where `a(*shape)` is
+#: `torch.arange(n).reshape(shape)`.
+TORCH_CODE: dict[str, str] = {}
+
+
+@functools.cache
+def torch_first_lines() -> dict[str, str]:
+    """torch's own first line for every code in TORCH_CODE, from one fresh process (torch
+    warns about a deprecated use only once per process, and no test has run one yet),
+    with warnings as errors and the note of where in torch's C++ a warning came from
+    dropped."""
+    program = (
+        "import json, math, sys, torch\n"
+        "a = lambda *s: torch.arange(math.prod(s)).reshape(s)\n"
+        "said = {}\n"
+        "for code in json.loads(sys.argv[1]):\n"
+        "    try:\n        eval(code)\n"
+        "    except Exception as err:\n        said[code] = str(err).strip().splitlines()[0]\n"
+        "print(json.dumps(said))\n"
+    )
+    codes = json.dumps(sorted(set(TORCH_CODE.values())))
+    run = subprocess.run(
+        [sys.executable, "-W", "error", "-c", program, codes],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    said: dict[str, str] = json.loads(run.stdout)
+    return {c: re.sub(r" \(Triggered internally at .*\)$", "", m) for c, m in said.items()}
+
+
 def torch_says(what: str, code: str) -> Callable[[], str]:
-    """The error line the command must print for `code`: torch's own first line, from a
-    fresh process (torch warns about a deprecated use only once per process), where
-    `a(*shape)` is `torch.arange(n).reshape(shape)`, warnings are errors, and the note of
-    where in torch's C++ a warning came from is dropped."""
+    """The error line the command must print for `code`: `torch refuses WHAT: ` and
+    torch's own first line."""
+    TORCH_CODE[what + code] = code
 
     def message() -> str:
-        program = (
-            "import math, torch\n"
-            "a = lambda *s: torch.arange(math.prod(s)).reshape(s)\n"
-            f"try:\n    {code}\n"
-            "except Exception as err:\n    print(str(err).strip().splitlines()[0])\n"
-        )
-        run = subprocess.run(
-            [sys.executable, "-W", "error", "-c", program],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        assert run.stdout, f"torch accepted {code}"
-        said = re.sub(r" \(Triggered internally at .*\)$", "", run.stdout.strip())
-        return f"torch refuses {what}: {said}"
+        said = torch_first_lines()
+        assert code in said, f"torch accepted {code}"
+        return f"torch refuses {what}: {said[code]}"
 
     return message
 

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from flatviz.cli import main
-from flatviz.layout import Layout
+from flatviz.core.layout import Layout
 from tests.helpers.torch_truth import make_tensor, storage_len, torch_flatten
 
 ROOT = Path(__file__).resolve().parents[2]

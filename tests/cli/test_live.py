@@ -18,20 +18,23 @@ def flatviz(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("expression", "start_dim", "end_dim", "name", "labels"),
+    ("expression", "start_dim", "end_dim", "name", "cell_text"),
     [
         ("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x", "address"),
         ("arange(10).unfold(0, 4, 2)", "0", "-1", "-h", "values"),
     ],
 )
 def test_same_plan_and_svg_as_the_command(
-    expression: str, start_dim: str, end_dim: str, name: str, labels: str, tmp_path: Path
+    expression: str, start_dim: str, end_dim: str, name: str, cell_text: str, tmp_path: Path
 ) -> None:
-    options = ["--start-dim", start_dim, "--end-dim", end_dim, f"--name={name}", "--labels", labels]
+    options = [
+        *("--start-dim", start_dim, "--end-dim", end_dim),
+        *(f"--name={name}", "--labels", cell_text),  # the flag's older spelling, still taken
+    ]
     plan = flatviz(expression, *options, cwd=tmp_path)
     drawn = flatviz(expression, *options, "-o", "x.svg", cwd=tmp_path)
     assert plan.returncode == drawn.returncode == 0, plan.stderr + drawn.stderr
-    view = render(expression, start_dim, end_dim, name, labels)
+    view = render(expression, start_dim, end_dim, name, cell_text)
     assert view["plan"] + "\n" == plan.stdout
     assert view["svg"] == (tmp_path / "x.svg").read_text(encoding="utf-8")
     assert view["command"].startswith("flatviz ")
@@ -49,3 +52,21 @@ def test_bad_input_gives_the_commands_one_error_line(
     assert run.returncode == 2
     assert render(expression, start_dim) == {"error": run.stderr.removesuffix("\n")}
     assert "\n" not in render(expression, start_dim)["error"]
+
+
+def test_one_keystroke_evaluates_the_expression_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page calls render on every edit: it parses and evaluates once, not once for the
+    plan and again for the SVG."""
+    import flatviz.expr
+
+    calls: list[str] = []
+    evaluate = flatviz.expr.evaluate
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return evaluate(text)
+
+    monkeypatch.setattr(flatviz.expr, "evaluate", counted)
+    view = render("arange(2, 3, 4).transpose(1, 2)", "1")
+    assert set(view) == {"plan", "svg", "command"}
+    assert calls == ["arange(2, 3, 4).transpose(1, 2)"]

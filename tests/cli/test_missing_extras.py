@@ -72,5 +72,5 @@ for call in calls:
         "flatviz.draw needs matplotlib: pip install 'flatviz[png]'",
         "flatviz.doctor needs torch: pip install 'flatviz[torch]'",
         "PNG output needs matplotlib: pip install 'flatviz[png]'",
-        "Layout.offsets() needs numpy: pip install numpy",
+        "FlattenPlan.offsets() needs numpy: pip install numpy",
     ], run.stderr

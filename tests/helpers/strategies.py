@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from flatviz.layout import Layout
-from flatviz.plan import contiguous_strides
+from flatviz.core.layout import Layout, contiguous_strides
 
 
 @st.composite

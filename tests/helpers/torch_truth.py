@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from flatviz.layout import Layout
+from flatviz.core.layout import Layout
 
 
 def storage_len(layout: Layout) -> int:

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_tensor_saves_as_its_diagram_in_each_format(tmp_path: Path) -> None:
-    svg = flatviz.save(TRANSPOSE, tmp_path / "t.svg", start_dim=1, name="t", labels="values")
-    assert svg.read_text() == flatviz.svg(TRANSPOSE, 1, name="t", labels="values")
+    svg = flatviz.save(TRANSPOSE, tmp_path / "t.svg", start_dim=1, name="t", cell_text="values")
+    assert svg.read_text() == flatviz.svg(TRANSPOSE, 1, name="t", cell_text="values")
     for fmt in ("png", "pdf"):
         path = flatviz.save(TRANSPOSE, tmp_path / f"t.{fmt}", 1, theme="dark", edge_items=3)
         figure = flatviz.draw(TRANSPOSE, 1, theme="dark", edge_items=3)
@@ -47,8 +47,8 @@ def test_a_drawn_diagram_refuses_drawing_options(tmp_path: Path) -> None:
         flatviz.save(fig, tmp_path / "f.svg", start_dim=1)
     with pytest.raises(ValueError, match=r"^name, theme cannot change a FlattenFigure"):
         flatviz.save(fig, tmp_path / "f.png", name="t", theme="dark")
-    with pytest.raises(ValueError, match=r"^labels cannot change a Scene"):
-        flatviz.save(flatviz.diagram(TRANSPOSE), tmp_path / "s.svg", labels="values")
+    with pytest.raises(ValueError, match=r"^cell_text cannot change a Scene"):
+        flatviz.save(flatviz.diagram(TRANSPOSE), tmp_path / "s.svg", cell_text="values")
     assert list(tmp_path.iterdir()) == []
 
 

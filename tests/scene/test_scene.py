@@ -22,7 +22,7 @@ from tests.helpers.torch_truth import make_tensor
 def scene_of(x: torch.Tensor, start_dim: int = 0, end_dim: int = -1, **kw: object) -> Scene:
     source = source_of(x)
     plan = plan_flatten(source.layout, start_dim, end_dim)
-    return build_scene(plan, source.labels, storage_size=source.storage_size, **kw)  # type: ignore[arg-type]
+    return build_scene(plan, source.values, storage_size=source.storage_size, **kw)  # type: ignore[arg-type]
 
 
 def labels(scene: Scene, section: str) -> list[str]:
