@@ -10,6 +10,7 @@ from dataclasses import replace
 import torch
 from torch import nn
 
+from flatviz.core.text import first_line
 from flatviz.diagnosis.describe import label
 from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.engine import (
@@ -24,7 +25,6 @@ from flatviz.diagnosis.engine import (
 from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.group import group
 from flatviz.diagnosis.inputs import Inputs, read_inputs
-from flatviz.diagnosis.quote import first_line
 from flatviz.diagnosis.report import DoctorError, Report, Row
 from flatviz.diagnosis.table import rows
 

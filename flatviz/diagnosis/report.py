@@ -8,15 +8,14 @@ tools; `raise_for_errors()` is for tests and CI.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flatviz.core.text import TEXT_WIDTH, wrap
 from flatviz.diagnosis.export import SEVERITIES, report_data, report_html, to_json
 from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.patch import unified_diff
-from flatviz.plan import TEXT_WIDTH
 
 HEADER = ("where", "op", "input → output", "layout", "finding")
 #: A shape in a sentence, e.g. `(8, 400)`: wrapped text never splits one across lines.
@@ -198,13 +197,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _wrap(text: str, indent: str) -> Sequence[str]:
+    """`text` wrapped for the terminal, never splitting a shape such as `(8, 400)`."""
     glued = _SHAPE.sub(lambda m: m.group().replace(" ", "\xa0"), text)
-    lines = textwrap.wrap(
-        glued,
-        TEXT_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
+    lines = wrap(glued, TEXT_WIDTH, indent, indent + "  ")
     return [line.replace("\xa0", " ") for line in lines]

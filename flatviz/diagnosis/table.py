@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from flatviz.diagnosis.describe import CONTRACTING, CONVS, FLATTEN_LIKE, fmt, is_view, label
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, FLATTEN_LIKE, is_view, label
 from flatviz.diagnosis.report import Row
 from flatviz.diagnosis.trace import Trace
 
@@ -58,6 +59,6 @@ def _verdict(view: bool | None) -> str:
 
 
 def _shapes(x: torch.Tensor | None, out: torch.Tensor | None, done: bool) -> str:
-    left = "?" if x is None else fmt(x.shape)
-    right = "raises" if not done else "?" if out is None else fmt(out.shape)
+    left = "?" if x is None else tuple_text(x.shape)
+    right = "raises" if not done else "?" if out is None else tuple_text(out.shape)
     return f"{left} → {right}"

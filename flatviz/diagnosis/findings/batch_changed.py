@@ -13,8 +13,9 @@ from fractions import Fraction
 
 import torch
 
+from flatviz.core.text import tuple_text
 from flatviz.diagnosis.batch import output_tensors
-from flatviz.diagnosis.describe import fmt, named, samples
+from flatviz.diagnosis.describe import named, samples
 from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.finding import Edit
 from flatviz.diagnosis.findings.context import Context
@@ -58,7 +59,7 @@ def _rows_of(ctx: Context, call: Call) -> None:
         "batch-changed",
         call,
         f"{named(call)} asks for rows of {row} values, but each of the "
-        f"{samples(x.shape[0])} in {fmt(x.shape)} has {per_sample}: the rows would not be "
+        f"{samples(x.shape[0])} in {tuple_text(x.shape)} has {per_sample}: the rows would not be "
         f"samples.",
         text,
         raised=True,
@@ -83,9 +84,9 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
     ctx.blamed.add(call.seq)
     batch, written = x.shape[0], shape[0]
     if written != batch:
-        tail = f"but its input {fmt(x.shape)} holds {samples(batch)}."
+        tail = f"but its input {tuple_text(x.shape)} holds {samples(batch)}."
     else:
-        gives = "raises" if twin.output is None else f"gives {fmt(twin.output.shape)}"
+        gives = "raises" if twin.output is None else f"gives {tuple_text(twin.output.shape)}"
         tail = (
             f"right for these {samples(batch)}, wrong at batch size {ctx.batch.other}, "
             f"where it {gives}."
@@ -154,7 +155,8 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
             "batch-changed",
             producer,
             f"{at}{named(producer)} merges the batch with dims 1..{merged} of "
-            f"{fmt(src.shape)}, and the model returns {rows} rows {fmt(x.shape)}. That "
+            f"{tuple_text(src.shape)}, and the model returns {rows} rows "
+            f"{tuple_text(x.shape)}. That "
             f"is right when the rows are meant (logits flattened for a loss), wrong "
             f"when each row should be one sample.",
             f"{text}, if each row should be one sample",
@@ -167,8 +169,8 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
     ctx.add(
         kind,
         producer,
-        f"{at}{named(producer)} {verb} {samples(src.shape[0])} {fmt(src.shape)} into "
-        f"{rows} rows {fmt(x.shape)}: each row is no longer one sample.",
+        f"{at}{named(producer)} {verb} {samples(src.shape[0])} {tuple_text(src.shape)} into "
+        f"{rows} rows {tuple_text(x.shape)}: each row is no longer one sample.",
         text,
         raised=failed is not None and failed.name == "linear",
         numbers=numbers,
@@ -183,8 +185,8 @@ def _never_unfolded(
     `(B * T, C, H, W)`), and the model returns the per-frame results still folded."""
     folded = math.prod(src.shape[: merged + 1])
     message = (
-        f"{named(fold)} folds the batch with dims 1..{merged} of {fmt(src.shape)} into "
-        f"{folded} frames, and the model returns them still folded: {fmt(out.shape)}, "
+        f"{named(fold)} folds the batch with dims 1..{merged} of {tuple_text(src.shape)} into "
+        f"{folded} frames, and the model returns them still folded: {tuple_text(out.shape)}, "
         f"{out.shape[0] // max(src.shape[0], 1)} rows per sample. Unfold them before "
         f"returning, as a TimeDistributed wrapper does."
     )
@@ -220,8 +222,8 @@ def _output(ctx: Context, out: torch.Tensor, dims: dict[int, Fraction]) -> None:
         return
     first, second = ctx.batch.batch, ctx.batch.other
     returns = (
-        f"The model returns {fmt(out.shape)} at batch size {first} and {fmt(twin.shape)} "
-        f"at batch size {second}"
+        f"The model returns {tuple_text(out.shape)} at batch size {first} and "
+        f"{tuple_text(twin.shape)} at batch size {second}"
     )
     if 0 in dims:
         message = f"{returns}: dim 0 holds {dims[0]} rows per sample, not one sample a row."

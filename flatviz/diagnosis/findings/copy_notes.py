@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flatviz.diagnosis.describe import fmt, is_view, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import is_view, named
 from flatviz.diagnosis.findings.context import Context
 
 
@@ -22,7 +23,7 @@ def check(ctx: Context) -> None:
             "copy",
             "note",
             call,
-            f"{named(call)} copies {fmt(call.inputs[0].shape)} into "
-            f"{fmt(call.output.shape)}: {cost}.",
+            f"{named(call)} copies {tuple_text(call.inputs[0].shape)} into "
+            f"{tuple_text(call.output.shape)}: {cost}.",
             numbers={"bytes": nbytes},
         )
