@@ -225,3 +225,16 @@ def unflattened(text: str, sizes: str) -> str:
         return f"({text}).unflatten(0, ({sizes}))"
     primary = isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
     return f"{text if primary else f'({text})'}.unflatten(0, ({sizes}))"
+
+
+def with_dims(text: str, dims: str) -> str | None:
+    """A squeeze without dims given `dims`: `x.squeeze()` as `x.squeeze((2, 3))`,
+    `torch.squeeze(x)` as `torch.squeeze(x, (2, 3))`."""
+    call = parse_call(text)
+    if call is None or call.keywords or not isinstance(call.func, ast.Attribute):
+        return None
+    if _is_method(call, ("squeeze",)) and not call.args:
+        return f"{_src(text, call.func)}({dims})"
+    if call.func.attr == "squeeze" and len(call.args) == 1:
+        return f"{_src(text, call.func)}({_src(text, call.args[0])}, {dims})"
+    return None

@@ -10,7 +10,7 @@ from flatviz.diagnosis.report import Row
 from flatviz.diagnosis.trace import Trace
 
 #: Calls made in a forward (outside a leaf layer) that get a row of their own.
-SHOWN = FLATTEN_LIKE | CONVS | set(CONTRACTING) | {"transpose", "permute", "unflatten"}
+SHOWN = FLATTEN_LIKE | CONVS | set(CONTRACTING) | {"transpose", "permute", "unflatten", "squeeze"}
 
 
 def rows(trace: Trace) -> tuple[Row, ...]:

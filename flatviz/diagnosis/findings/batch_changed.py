@@ -25,6 +25,7 @@ from flatviz.diagnosis.rules import OUTPUT, Rule, batch_from_input, unfold_outpu
 from flatviz.diagnosis.source import (
     base_name,
     code_at,
+    flattened,
     receiver,
     returned,
     unflattened,
@@ -87,19 +88,9 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         tail = f"but its input {tuple_text(x.shape)} holds {samples(batch)}."
     else:
         gives = "raises" if twin.output is None else f"gives {tuple_text(twin.output.shape)}"
-        tail = (
-            f"right for these {samples(batch)}, wrong at batch size {ctx.batch.other}, "
-            f"where it {gives}."
-        )
-    found = None if call.source is None else code_at(call.source.path, call.source.span)
-    recv = None if found is None else receiver(found.text)
-    size = f"{recv or 'x'}.size(0)"
-
-    def rewrite(text: str) -> str | None:
-        return None if recv is None else with_first_size(text, size)
-
-    text = f"{size} as the first size, which keeps the batch at any batch size"
-    change = at_call(call, rewrite, text, batch_from_input(0))
+        tail = f"right at batch size {batch}, wrong at {ctx.batch.other}, where it {gives}."
+    text = "the input's dim 0 as the first size, x.size(0), which keeps the batch at any size"
+    change = at_call(call, lambda t: _batch_first(t, shape), text, batch_from_input(0))
     ctx.add(
         "batch-changed",
         call,
@@ -111,6 +102,20 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         change=change,
     )
     return True
+
+
+def _batch_first(text: str, shape: tuple[int, ...]) -> str | None:
+    """A view with a number for its first size, rewritten to take the batch from its
+    input, evaluated once: `x.view(x.size(0), ...)` when `x` is a name, else `-1` in its
+    place when every other size is given, else `.flatten(1)` for a `(B, -1)` view."""
+    recv = receiver(text)
+    if recv is not None:
+        return with_first_size(text, f"{recv}.size(0)")
+    if -1 not in shape[1:]:
+        return with_first_size(text, "-1")
+    if len(shape) == 2:
+        return flattened(text)
+    return None
 
 
 def check(ctx: Context) -> None:
