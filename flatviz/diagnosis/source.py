@@ -85,13 +85,14 @@ def renamed(text: str, method: str) -> str | None:
 
 
 def flattened(text: str) -> str | None:
-    """The call rewritten to keep one row per sample: `x.view(-1, n)`, `x.reshape(...)`
-    and `x.flatten(...)` as `x.flatten(1)`; `torch.flatten(x, ...)` as `torch.flatten(x, 1)`."""
+    """The call rewritten to keep one row per sample: `x.view(-1, n)`, `x.reshape(...)`,
+    `x.squeeze()` and `x.flatten(...)` as `x.flatten(1)`; `torch.flatten(x, ...)` as
+    `torch.flatten(x, 1)`."""
     call = parse_call(text)
     if call is None:
         return None
     func = call.func
-    if _is_method(call, ("view", "reshape", "flatten")):
+    if _is_method(call, ("view", "reshape", "flatten", "squeeze")):
         assert isinstance(func, ast.Attribute)
         return f"{_src(text, func.value)}.flatten(1)"
     if isinstance(func, ast.Attribute) and func.attr == "flatten" and call.args:

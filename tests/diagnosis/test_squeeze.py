@@ -25,7 +25,7 @@ class Head(nn.Module):
 
 class Fixed(Head):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc(self.pool(self.conv(x)).squeeze((2, 3)))
+        return self.fc(self.pool(self.conv(x)).flatten(1))
 
 
 def test_at_batch_size_1_squeeze_drops_the_batch_and_it_is_an_error() -> None:
@@ -35,7 +35,7 @@ def test_at_batch_size_1_squeeze_drops_the_batch_and_it_is_an_error() -> None:
     report = flatviz.doctor(Head(), x)
     [error] = report.errors
     assert error.kind == "squeeze-batch" and error.numbers == {"dims": (2, 3)}
-    assert error.fix == "self.pool(self.conv(x)).squeeze((2, 3))"
+    assert error.fix == "self.pool(self.conv(x)).flatten(1)"
     assert "(1, 8, 1, 1) becomes (8,), not (1, 8)" in error.message
     assert report.fixed
     for batch in (1, 2):  # the fix, run by torch, keeps the batch
@@ -48,6 +48,21 @@ def test_at_a_larger_batch_it_is_a_warning() -> None:
     assert report.ok
     [warning] = report.findings
     assert (warning.kind, warning.severity) == ("squeeze-batch", "warning")
+
+
+class Frames(nn.Module):
+    """(B, 1, T, 1) features squeezed to (B, T): the dims to keep are not trailing."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(1, keepdim=True).squeeze()
+
+
+def test_dims_that_are_not_all_trailing_are_squeezed_by_name() -> None:
+    x = torch.randn(1, 3, 5, 1)
+    assert Frames()(x).shape == (5,)  # torch drops the batch too
+    [error] = flatviz.doctor(Frames(), x).errors
+    assert error.fix == "x.mean(1, keepdim=True).squeeze((1, 3))"
+    assert x.mean(1, keepdim=True).squeeze((1, 3)).shape == (1, 5)
 
 
 @pytest.mark.parametrize("dims", [(-1,), (2, 3)])

@@ -8,8 +8,8 @@ from flatviz.core.text import tuple_text
 from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.fixes import at_call
-from flatviz.diagnosis.rules import Change, squeeze_dims
-from flatviz.diagnosis.source import with_dims
+from flatviz.diagnosis.rules import Change, flatten_rows, squeeze_dims
+from flatviz.diagnosis.source import flattened, with_dims
 from flatviz.diagnosis.trace import Call
 
 
@@ -30,8 +30,11 @@ def check_call(ctx: Context, call: Call) -> None:
         return
     kept = tuple(s for d, s in enumerate(x.shape) if d not in ones)
     written = str(ones[0]) if len(ones) == 1 else tuple_text(ones)
-    change: Change = squeeze_dims(ones)
-    fix = at_call(call, lambda text: with_dims(text, written), f"squeeze({written})", change)
+    if ones == tuple(range(2, x.dim())):  # (B, C, 1, 1): one row of C per sample
+        fix = at_call(call, flattened, "x.flatten(1)", flatten_rows)
+    else:
+        change: Change = squeeze_dims(ones)
+        fix = at_call(call, lambda text: with_dims(text, written), f"squeeze({written})", change)
     if x.shape[0] == 1:
         out = call.output.shape if call.output is not None else ()
         message = (
@@ -49,7 +52,7 @@ def check_call(ctx: Context, call: Call) -> None:
         "squeeze-batch",
         call,
         message,
-        fix.edits[0].new or f"x.squeeze({written})",
+        fix.edits[0].new or fix.edits[0].text,
         raised=call.error is not None,
         severity=severity,
         numbers={"dims": ones},
