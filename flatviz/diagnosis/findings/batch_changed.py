@@ -109,8 +109,10 @@ def _batch_first(text: str, shape: tuple[int, ...]) -> str | None:
     input, evaluated once: `x.view(x.size(0), ...)` when `x` is a name, else `-1` in its
     place when every other size is given, else `.flatten(1)` for a `(B, -1)` view."""
     recv = receiver(text)
-    if recv is not None:
-        return with_first_size(text, f"{recv}.size(0)")
+    whole = receiver(text, simple=False)
+    base = recv or (None if whole is None else base_name(whole))
+    if base is not None:
+        return with_first_size(text, f"{base}.size(0)")
     if -1 not in shape[1:]:
         return with_first_size(text, "-1")
     if len(shape) == 2:
@@ -143,6 +145,8 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
         return
     producer, x = found
     if producer.seq in ctx.blamed:
+        if failed is not None:
+            ctx.blame_error_on(producer)
         return
     ctx.blamed.add(producer.seq)
     src, at = ctx.with_samples(producer.inputs[0]), ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 import torch
@@ -93,6 +94,18 @@ class Context:
         if follows is not None:
             self.follows[id(finding)] = follows
         self.findings.append(finding)
+
+    def blame_error_on(self, call: Call) -> None:
+        """Quote the error the run hit in the finding already made at `call`, which
+        explains it (the rows it regrouped reach the call that raised)."""
+        if self.error is None or self.explained:
+            return
+        for i, f in enumerate(self.findings):
+            if f.seq == row_of(call) and f.where == where(call) and f.severity == "error":
+                message = f"{f.message} Torch raises: {self.error}"
+                self.findings[i] = replace(f, message=message)
+                self.explained = True
+                return
 
     def note(
         self,
