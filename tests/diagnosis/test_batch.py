@@ -172,3 +172,25 @@ def test_an_empty_batch_that_hides_an_error_says_what_a_batch_with_samples_raise
     [note] = report.findings
     assert note.kind == "empty-batch"
     assert torch_error(WrongView(), torch.zeros(2, 3, 32, 32)) in note.message
+
+
+class Hidden(nn.Module):
+    """An RNN's first state made by viewing the batch into dim 1: `x.view(1, B, H)`,
+    whose first size is the same number at any batch size, and sound."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.init = nn.Linear(6, 8)
+        self.gru = nn.GRU(4, 8, batch_first=True)
+
+    def forward(self, seq: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+        h0 = self.init(context).view(1, context.shape[0], 8)
+        return self.gru(seq, h0)[0][:, -1]
+
+
+def test_a_view_that_moves_the_batch_to_dim_1_is_not_a_batch_written_as_a_number() -> None:
+    seq, context = torch.randn(3, 5, 4), torch.randn(3, 6)
+    assert Hidden()(seq, context).shape == (3, 8)
+    assert Hidden()(torch.randn(6, 5, 4), torch.randn(6, 6)).shape == (6, 8)
+    report = flatviz.doctor(Hidden(), (seq, context))
+    assert report.ok and not report.findings, str(report)

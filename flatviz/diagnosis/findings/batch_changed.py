@@ -80,8 +80,9 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         return False
     if not dims or dims.get(0) != 1 or shape[0] == -1 or twin_shape[0] != shape[0]:
         return False
-    if call.seq in ctx.blamed:
-        return False
+    kept = None if call.output is None else ctx.batch.of(call.output)
+    if call.seq in ctx.blamed or (kept and 1 in kept.values()):
+        return False  # the batch is kept in another dim: `x.view(1, B, C)` adds a dim
     ctx.blamed.add(call.seq)
     batch, written = x.shape[0], shape[0]
     if written != batch:

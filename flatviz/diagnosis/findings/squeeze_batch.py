@@ -5,12 +5,25 @@ one image). An error when the run is at batch size 1, a warning otherwise."""
 from __future__ import annotations
 
 from flatviz.core.text import tuple_text
+from flatviz.diagnosis.batch import output_tensors
 from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.fixes import at_call
 from flatviz.diagnosis.rules import Change, flatten_rows, squeeze_dims
 from flatviz.diagnosis.source import flattened, with_dims
 from flatviz.diagnosis.trace import Call
+
+
+def _breaks(ctx: Context) -> bool:
+    """True when the run at batch size 1 shows the loss: it raised, or the model's output
+    has another rank than at the second batch size."""
+    if ctx.trace.error is not None:
+        return True
+    for out in output_tensors(ctx.trace.output):
+        twin = ctx.batch.pairs.get(id(out))
+        if twin is None or twin.dim() != out.dim():
+            return True
+    return False
 
 
 def check_call(ctx: Context, call: Call) -> None:
@@ -35,13 +48,19 @@ def check_call(ctx: Context, call: Call) -> None:
     else:
         change: Change = squeeze_dims(ones)
         fix = at_call(call, lambda text: with_dims(text, written), f"squeeze({written})", change)
-    if x.shape[0] == 1:
+    if x.shape[0] == 1 and _breaks(ctx):
         out = call.output.shape if call.output is not None else ()
         message = (
             f"{named(call)} removes every dim of size 1, the batch's too at batch size 1: "
             f"{tuple_text(x.shape)} becomes {tuple_text(out)}, not {tuple_text(kept)}."
         )
         severity = "error"
+    elif x.shape[0] == 1:
+        message = (
+            f"{named(call)} removes every dim of size 1, the batch's too at batch size 1; "
+            f"the model copes here, but the rows after it are not the samples."
+        )
+        severity = "warning"
     else:
         message = (
             f"{named(call)} removes every dim of size 1: here it gives {tuple_text(kept)}, "
