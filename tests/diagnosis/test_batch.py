@@ -194,3 +194,24 @@ def test_a_view_that_moves_the_batch_to_dim_1_is_not_a_batch_written_as_a_number
     assert Hidden()(torch.randn(6, 5, 4), torch.randn(6, 6)).shape == (6, 8)
     report = flatviz.doctor(Hidden(), (seq, context))
     assert report.ok and not report.findings, str(report)
+
+
+class Doubled(nn.Module):
+    """Builds its output from sizes, not from a view of the input: two rows per sample."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(800, 800)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.zeros(x.shape[0] * 2, 400, device=x.device)
+        return out + self.fc(x.flatten(1)).sum() * 0
+
+
+def test_an_output_whose_dim_0_is_not_the_batch_is_an_error_even_untraced() -> None:
+    assert Doubled()(torch.randn(1, 2, 20, 20)).shape == (2, 400)  # torch: 2 rows for 1
+    report = flatviz.doctor(Doubled(), torch.randn(1, 2, 20, 20))
+    [error] = report.errors
+    assert (error.kind, error.where) == ("batch-changed", "output"), str(report)
+    assert "returns (2, 400) at batch size 1 and (4, 400) at batch size 2" in error.message
+    assert "dim 0 holds 2 rows per sample" in error.message

@@ -15,7 +15,7 @@ import torch
 
 from flatviz.core.text import tuple_text
 from flatviz.diagnosis.batch import output_tensors
-from flatviz.diagnosis.describe import named, samples
+from flatviz.diagnosis.describe import FLATTEN_LIKE, named, samples
 from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.finding import Edit
 from flatviz.diagnosis.findings.context import Context
@@ -155,7 +155,7 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
         x, at = ctx.batch.pairs[id(x)], f"at batch size {ctx.batch.other}, "
     rows = x.shape[0]
     merged = leading_merge(tuple(src.shape), tuple(x.shape))
-    text, change = ctx.rows_fix(producer)
+    text, change = ctx.rows_fix(producer) if producer.name in FLATTEN_LIKE else ("", None)
     numbers = {"batch": src.shape[0], "rows": rows, "features": math.prod(src.shape[1:])}
     if failed is None and merged is not None and x.dim() > 2:
         _never_unfolded(ctx, producer, src, end, merged)
@@ -169,7 +169,7 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
             f"{tuple_text(x.shape)}. That "
             f"is right when the rows are meant (logits flattened for a loss), wrong "
             f"when each row should be one sample.",
-            f"{text}, if each row should be one sample",
+            f"{text}, if each row should be one sample" if text else "",
             severity="warning",
             numbers=numbers,
         )
