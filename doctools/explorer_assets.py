@@ -48,13 +48,21 @@ CACHE = ROOT / ".cache" / "pyodide"
 PAGE_FILES = ROOT / "docs" / "explorer"
 #: Where the explorer page shows the download's size, written at build.
 SIZE = re.compile(r"(<span data-flatviz-size>)[^<]*(</span>)")
-#: Inputs the traces render, to reach the plan, the SVG, both labels and the error paths.
+#: Inputs the traces render, to reach the plan, the SVG, both labels and each kind of error.
 TRACE_INPUTS = [
     ["arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x"],
     ["arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x", "values"],
     ["empty(1000000, 1000000).t()", "0", "-1", "big"],
+    ["arange(2, 3, 2, 2).contiguous(memory_format=channels_last)", "1", "-1", "x"],
     ["arange(2, 3)[5]", "0", "-1", "x"],
     ["arange(2, 3).__class__", "x", "-1", "x"],
+    ["-1", "0", "-1", "x"],
+    ["arange(2, 3", "0", "-1", "x"],
+    ["empty(10**30)", "0", "-1", "x"],
+    ["arange(2)[10**20]", "0", "-1", "x"],
+    ["arange(2, 3, 4).contiguous(memory_format=channels_last)", "0", "-1", "x"],
+    ["arange(2, 3)", "3", "-1", "x"],
+    ["arange(2, 3)", "", "-1", "x"],
 ]
 TRACE = """
 import json, sys

@@ -6,8 +6,9 @@
 // page then neither downloads the other ~470 standard modules nor compiles any module.
 //
 // It starts Pyodide on its whole standard library with flatviz's sources in its home folder,
-// renders each input, imports every standard module flatviz's code names (also those
-// imported inside functions), and keeps each module loaded from the library. Then it starts
+// renders each input, imports every standard module that flatviz's code names and every one
+// that those modules' code names (also inside functions, where the lazy imports are, such as
+// ast.unparse's), and keeps each module loaded from the library. Then it starts
 // Pyodide again on the new zip alone and renders the inputs once more: a missing module, or
 // an answer or a module list that differs, fails the build.
 // Usage: node stdlib_pyc.mjs PYODIDE_DIR MODULES_JSON INPUTS_JSON OUT_ZIP
@@ -21,21 +22,41 @@ const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")
 const modules = fs.readFileSync(modulesJson, "utf8");
 const inputs = fs.readFileSync(inputsJson, "utf8");
 
-const TRACE = `
-import ast, importlib, json, os, sys
+// Renders the inputs; then finds the standard modules to import (on the whole library).
+const RENDER = `
+import ast, importlib, importlib.util, json, os, sys
 from flatviz.live import render
 
 answers = json.dumps([render(*given) for given in json.loads(inputs)], sort_keys=True)
-named = set()
-for source in json.loads(modules).values():
+`;
+
+const FIND = `
+def standard_names(source):
+    """The standard modules a module's code imports, at its top or inside functions."""
+    named = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             named.add(node.module)
-for name in sorted(named):
-    if name.partition(".")[0] in sys.stdlib_module_names:
+    return {name for name in named if name.partition(".")[0] in sys.stdlib_module_names}
+
+direct = set().union(*map(standard_names, json.loads(modules).values()))
+named = set(direct)
+for name in sorted(direct):
+    spec = importlib.util.find_spec(name)
+    if spec is not None and (spec.origin or "").endswith(".py"):
+        named |= standard_names(spec.loader.get_source(name))
+named = json.dumps(sorted(named))
+`;
+
+// Imports those modules and lists every module loaded from the library.
+const IMPORT = `
+for name in json.loads(named):
+    try:
         importlib.import_module(name)
+    except ImportError:  # not in Pyodide (pwd, grp): the page gets the same error
+        pass
 library = os.path.dirname(os.__file__) + "/"  # /lib/python3NN.zip/
 used = json.dumps(sorted({
     module.__file__.removeprefix(library).removesuffix("c")  # x.pyc in the new zip
@@ -78,13 +99,14 @@ for (const [file, source] of Object.entries(JSON.parse(modules))) {
   full.FS.mkdirTree(`/home/pyodide/${path.posix.dirname(file)}`);
   full.FS.writeFile(`/home/pyodide/${file}`, source);
 }
-full.runPython(TRACE);
+full.runPython(RENDER + FIND + IMPORT);
 full.FS.writeFile("/tmp/stdlib.zip", fs.readFileSync(path.join(dir, "python_stdlib.zip")));
 full.runPython(COMPILE);
 fs.writeFileSync(out, full.FS.readFile("/tmp/library.zip"));
 
 const trimmed = await start({ stdLibURL: out });
-trimmed.runPython(TRACE);
+trimmed.globals.set("named", full.globals.get("named"));
+trimmed.runPython(RENDER + IMPORT);
 if (!trimmed.runPython("sys.modules['flatviz'].__file__").startsWith("/lib/")) {
   throw new Error("the new zip's flatviz was not the one imported");
 }
