@@ -197,7 +197,8 @@ class Explorer:
         self.page.wait_for_function(SETTLED, timeout=10_000)
 
     def shown(self) -> dict[str, str]:
-        """The SVG text the download link holds, the plan and the error line on show."""
+        """The SVG text the download link holds, the plan, the error line and the diagram
+        on show."""
         return dict(
             self.page.evaluate(
                 """async () => {
@@ -207,7 +208,7 @@ class Explorer:
                     svg: await (await fetch(link.href)).text(),
                     plan: document.querySelector('[data-flatviz-plan]').textContent,
                     error: error.hidden ? '' : error.textContent,
-                    diagram: document.querySelector('[data-flatviz-live]').innerHTML,
+                    diagram: document.querySelector('[data-flatviz-live] svg').outerHTML,
                   };
                 }"""
             )

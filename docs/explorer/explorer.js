@@ -64,12 +64,11 @@ function writeURL(state) {
 }
 
 // The site's scroll box for a figure, as doctools/hooks.py writes it at build: named by the
-// figure's title (javascripts/a11y.js makes it focusable only while it scrolls).
+// figure's title. javascripts/a11y.js makes it focusable while, and only while, it scrolls.
 function scrollBox(svg) {
   const box = document.createElement("div");
   box.className = "fv-scroll";
   box.setAttribute("role", "group");
-  box.tabIndex = 0;
   box.innerHTML = svg;
   const title = box.querySelector("svg > title");
   box.setAttribute("aria-label", title ? title.textContent.trim().replace(/\s+/g, " ") : "Figure");
