@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import os
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -25,9 +26,11 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from doctools.explorer_assets import live_modules
+from doctools.explorer_assets import COMPILER, PYODIDE, TRACE_INPUTS, live_modules
 from flatviz.cli import main
 from tests import test_browser
+
+pytestmark = pytest.mark.site
 
 # The built site served on 127.0.0.1, and Debian's Chromium: test_browser.py's fixtures.
 base_url = test_browser.base_url
@@ -478,3 +481,15 @@ def test_the_site_holds_only_the_core_and_flatvizs_own_modules(site: Path) -> No
         assert {"argparse.pyc", "ast.pyc", "html/__init__.pyc", "tempfile.pyc"} <= names
         assert served.read("os.pyc")[:4] == served.read("flatviz/cli.pyc")[:4]  # one magic number
     assert "flatviz/external/torch_support.pyc" not in names
+
+
+def test_the_library_is_made_the_same_every_time(site: Path, tmp_path: Path) -> None:
+    """Made afresh (the build reads it from its cache), the library zip is the site's, byte
+    for byte: its bytes depend only on what it is made from."""
+    given = [tmp_path / "modules.json", tmp_path / "inputs.json"]
+    given[0].write_text(json.dumps(live_modules(), sort_keys=True))
+    given[1].write_text(json.dumps(TRACE_INPUTS))
+    made = tmp_path / "library.zip"
+    subprocess.run(["node", COMPILER, PYODIDE, *given, made], check=True, capture_output=True)
+    served = gzip.decompress((site / "explorer" / "pyodide" / "python_stdlib.zip.gz").read_bytes())
+    assert made.read_bytes() == served
