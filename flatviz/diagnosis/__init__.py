@@ -5,136 +5,175 @@ Torch-only, imported lazily through `flatviz.doctor`, so `import flatviz` stays 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 
 import torch
 from torch import nn
 
-from flatviz.diagnosis.batch import meta_like, pair_runs, run
-from flatviz.diagnosis.findings import (
-    CONTRACTING,
-    CONVS,
-    FLATTEN_LIKE,
-    Diagnosis,
-    Finding,
-    fmt,
-    is_view,
-    label,
+from flatviz.diagnosis.engine import (
+    UNEXPLAINED,
+    Round,
+    fallback_reason,
+    meta_limit,
+    on_cpu,
+    rounds,
+    unexplained,
 )
+from flatviz.diagnosis.finding import Edit, Finding
+from flatviz.diagnosis.group import group
+from flatviz.diagnosis.inputs import Inputs, read_inputs
 from flatviz.diagnosis.quote import first_line
-from flatviz.diagnosis.report import Report, Row
-from flatviz.diagnosis.trace import Trace
+from flatviz.diagnosis.report import DoctorError, Report, Row
+from flatviz.diagnosis.table import rows
 
-__all__ = ["Finding", "Report", "doctor"]
-
-#: Calls made in a forward (outside a leaf layer) that get a row of their own.
-SHOWN = FLATTEN_LIKE | CONVS | set(CONTRACTING) | {"transpose", "permute", "unflatten"}
+__all__ = ["DoctorError", "Edit", "Finding", "Report", "doctor"]
 
 
-def _inputs(example_input: object) -> tuple[torch.Tensor, ...]:
-    if isinstance(example_input, torch.Tensor):
-        return (example_input,)
-    if isinstance(example_input, (tuple, list)) and all(
-        isinstance(t, torch.Tensor) for t in example_input
-    ):
-        return tuple(example_input)
-    raise TypeError(
-        f"example_input must be a tensor or a tuple of tensors, got {type(example_input).__name__}"
-    )
-
-
-def _device(model: nn.Module, inputs: Sequence[torch.Tensor]) -> torch.device:
+def _device(model: nn.Module, inputs: Inputs) -> torch.device:
     """The device whose error wording the report quotes: the input's, else the model's."""
-    if inputs and inputs[0].device.type != "meta":
-        return inputs[0].device
+    first = inputs.first
+    if first is not None and first.device.type != "meta":
+        return first.device
     for t in model.parameters():
         return t.device
-    return inputs[0].device if inputs else torch.device("cpu")
+    return first.device if first is not None else torch.device("cpu")
 
 
 def doctor(
-    model: nn.Module, example_input: object, *, device: str | torch.device | None = None
+    model: nn.Module,
+    example_input: object,
+    *,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype | None = None,
 ) -> Report:
     """Run `model` on meta at two batch sizes and report its broken flattens with fixes.
 
     The model is not changed (parameters, devices, training mode), no weight is
-    allocated, and a model that raises is diagnosed up to and at the failing call.
+    allocated, and a model that raises is diagnosed up to and at the failing call; then
+    it is rerun with each fix applied, on meta, until it runs at both batch sizes with
+    the batch in dim 0, so `report.fixes` is the complete set of edits. Where meta
+    cannot run the model (code that reads tensor values), the runs are made on CPU at
+    batch sizes 2 and 4 under `torch.no_grad()` instead, if the model fits in memory.
 
     Args:
         model: The model to check.
-        example_input: A tensor (or tuple of tensors) whose dim 0 is the batch; only its
-            shape, dtype and memory order are used.
+        example_input: What the model takes, batch first: a tensor, a tuple of tensors,
+            a dict of keyword tensors (`input_ids`, `attention_mask`, ...), or a shape
+            (a tuple of ints or `torch.Size`) in place of any tensor. Only shapes,
+            dtypes and memory order are used, and values for a CPU run.
         device: The device whose error messages to quote; by default the input's device,
             or the model's when the input is on meta.
+        dtype: The dtype of inputs given as shapes (default float32; int64 for ids).
 
     Returns:
-        The report: `findings`, `ok`, and a table in `str(report)`.
+        The report: `findings`, `fixes`, `ok`, and a table in `str(report)`.
 
     Raises:
-        TypeError: `model` is not an nn.Module, or `example_input` is not a tensor or
-            a tuple of tensors.
+        TypeError: `model` is not an nn.Module, or `example_input` is none of the forms.
+        ValueError: A shape has a negative size.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    inputs = _inputs(example_input)
+    inputs = read_inputs(example_input, dtype)
     where = torch.device(device) if device is not None else _device(model, inputs)
-    batch = inputs[0].shape[0] if inputs and inputs[0].dim() else 1
-    other = 2 * batch if batch else 2
-    first_in = [meta_like(t) for t in inputs]
-    second_in = [
-        meta_like(t, (other, *t.shape[1:])) if t.dim() and t.shape[0] == batch else meta_like(t)
-        for t in inputs
-    ]
-    first = run(model, first_in)
-    second = run(model, second_in)
-    dims = pair_runs(first, second, batch, other, list(zip(first_in, second_in, strict=True)))
-    other_error = None if second.error is None else first_line(second.error)
-    diagnosis = Diagnosis(first, dims, where, other_error)
-    findings = diagnosis.run(first_in[0] if first_in else None)
-    errors = [f for f in findings if f.severity == "error"]
-    rest = [f for f in findings if f.severity != "error"]
+    done = rounds(model, inputs, where)
+    notes: list[Finding] = []
+    failed = next((r for r in done if unexplained(r)), None)
+    if failed is not None:
+        trace = failed.first if failed.first.error is not None else failed.second
+        error = first_line(trace.error) if trace.error is not None else "?"
+        reason = fallback_reason(model, inputs)
+        if reason is None:
+            done = rounds(on_cpu(model), inputs, where, real=True)
+            notes.append(_cpu_note(error, done[0].sizes))
+        elif meta_limit(trace):
+            notes.append(_unchecked(error, reason))
+            done = [_without_unexplained(r) for r in done[:1]]
+    return _report(model, inputs, done, notes)
+
+
+def _without_unexplained(found: Round) -> Round:
+    """The round with its `raises` and `no-meta-kernel` errors dropped: the failure is
+    meta's, reported as `cannot-check`, not as the model's bug."""
+    kept = [f for f in found.ctx.findings if not (f.severity == "error" and f.kind in UNEXPLAINED)]
+    found.ctx.findings[:] = kept
+    found.ctx.error = None
+    return found
+
+
+def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
+    message = (
+        f"On meta the model raises: {error.rstrip('.')}. Meta tensors hold no values, so the "
+        f"doctor ran it on CPU instead, at batch sizes {sizes[0]} and {sizes[1]} under "
+        f"torch.no_grad(), and diagnosed those runs."
+    )
+    return Finding("cpu-run", "note", "model", message, "")
+
+
+def _unchecked(error: str, reason: str) -> Finding:
+    message = (
+        f"On meta the model raises: {error.rstrip('.')}, which looks like a limit of meta "
+        f"tensors (they hold no values), not a bug. A CPU run would settle it, but {reason}."
+    )
+    return Finding("cannot-check", "warning", "model", message, "")
+
+
+def _report(model: nn.Module, inputs: Inputs, done: list[Round], notes: list[Finding]) -> Report:
+    table = rows(done[0].first)
+    first = done[0].ctx.findings
+    errors = _errors(done, table)
+    rest = group([f for f in first if f.severity != "error"])
+    findings = (*errors, *notes, *rest)
+    fixes = dict.fromkeys(e for f in findings if f.severity == "error" for e in f.edits)
+    names = [f"{i}" for i in range(len(inputs.args))] + list(inputs.kwargs)
     return Report(
         model=type(model).__name__,
-        input_shape=tuple(inputs[0].shape) if inputs else (),
-        batch_sizes=(batch, other),
-        rows=_rows(first),
-        findings=tuple(errors + rest),
-        error=diagnosis.error,
+        input_shape=tuple(inputs.first.shape) if inputs.first is not None else (),
+        batch_sizes=done[0].sizes,
+        rows=table,
+        findings=findings,
+        error=done[0].ctx.error,
+        fixes=tuple(fixes),
+        fixed=done[-1].clean if errors else None,
+        device="cpu" if any(n.kind == "cpu-run" for n in notes) else "meta",
+        inputs=tuple((n, tuple(t.shape)) for n, t in zip(names, inputs.tensors, strict=True)),
     )
 
 
-def _rows(trace: Trace) -> tuple[Row, ...]:
-    """Each leaf layer and each shown call made outside a leaf layer, in the order they ran."""
-    rows: dict[int, Row] = {}
-    verdicts: dict[int, bool] = {}
-    for call in trace.calls:
-        verdict = is_view(call)
-        if call.in_layer and call.layer is not None and verdict is not None:
-            verdicts[call.layer.seq] = verdicts.get(call.layer.seq, True) and verdict
-        elif not call.in_layer and (call.name in SHOWN or call.error is not None):
-            x = call.inputs[0] if call.inputs else None
-            rows[call.seq] = Row(
-                call.seq,
-                call.site or "?",
-                label(call),
-                _shapes(x, call.output, call.error is None),
-                _verdict(verdict),
-            )
-    for layer in trace.layers:
-        if layer.leaf:
-            layout = _verdict(verdicts.get(layer.seq))
-            shapes = _shapes(layer.input, layer.output, layer.done)
-            rows[layer.seq] = Row(
-                layer.seq, layer.name, type(layer.module).__name__, shapes, layout
-            )
-    return tuple(rows[k] for k in sorted(rows))
+def _errors(done: list[Round], table: tuple[Row, ...]) -> list[Finding]:
+    """The errors of the model as given, then those each rerun found that the rounds
+    before it had not: part of the fix that caused them (a Linear's in_features after a
+    flatten that changed the features reaching it), or errors of their own, marked with
+    their round and placed on the table's row of the same place."""
+    errors = [f for f in done[0].ctx.findings if f.severity == "error"]
+    origins = {key: (f.kind, f.where) for found in done for key, f in found.ctx.origins.items()}
+    seen = {(f.kind, f.where) for f in errors}
+    places = {row.where: row.seq for row in table}
+    for step, found in enumerate(done[1:], 1):
+        for f in found.ctx.findings:
+            if f.severity != "error" or (f.kind, f.where) in seen:
+                continue
+            seen.add((f.kind, f.where))
+            cause = origins.get(found.ctx.follows.get(id(f)))  # type: ignore[arg-type]
+            at = next((i for i, e in enumerate(errors) if (e.kind, e.where) == cause), None)
+            if at is not None:
+                errors[at] = _joined(errors[at], f)
+                continue
+            text = f.message
+            if text.startswith("The "):
+                text = "t" + text[1:]
+            message = f"With the fixes above, {text}"
+            errors.append(replace(f, message=message, step=step, seq=places.get(f.where, -1)))
+    return errors
 
 
-def _verdict(view: bool | None) -> str:
-    return "" if view is None else "view" if view else "copy"
-
-
-def _shapes(x: torch.Tensor | None, out: torch.Tensor | None, done: bool) -> str:
-    left = "?" if x is None else fmt(x.shape)
-    right = "raises" if not done else "?" if out is None else fmt(out.shape)
-    return f"{left} → {right}"
+def _joined(fix: Finding, then: Finding) -> Finding:
+    """`fix` with the Linear resize its change calls for after it, as one fix."""
+    head = then.fix.split(", or ")[0]
+    numbers = {**fix.numbers, "next_in_features": then.numbers.get("arrives", 0)}
+    return replace(
+        fix,
+        fix=f"{fix.fix}, and {head} at {then.where}",
+        edits=fix.edits + then.edits,
+        numbers=numbers,
+    )

@@ -12,7 +12,8 @@ from typing import Any
 
 import torch
 
-from flatviz.diagnosis.trace import Call, no_meta_kernel
+from flatviz.diagnosis.devices import no_meta_kernel
+from flatviz.diagnosis.trace import Call
 
 #: Ops whose error depends on strides, which expanded stand-ins do not keep; meta words
 #: them as the other devices do, so their meta message is quoted as is.

@@ -22,8 +22,8 @@ from torch import nn
 
 import flatviz
 from flatviz.cli import main
-from flatviz.diagnosis import Report
-from flatviz.diagnosis.trace import device_layout
+from flatviz.diagnosis import Report, engine
+from flatviz.diagnosis.devices import device_layout
 
 
 def lenet(flatten: nn.Module, in_features: int = 16 * 5 * 5) -> nn.Sequential:
@@ -99,7 +99,7 @@ def test_torch_flatten_default_in_forward_is_named_by_its_source_line() -> None:
     finding = only(report, "batch-mixing")
     line = line_of(FlattensAll.forward, "torch.flatten")
     assert finding.where == f"FlattensAll.forward (test_doctor.py:{line})"
-    assert finding.fix == "torch.flatten(x, 1), which gives (4, 7200)"
+    assert finding.fix == "torch.flatten(F.relu(self.conv(x)), 1), which gives (4, 7200)"
     assert report.error == torch_error(FlattensAll(), x)
 
 
@@ -153,9 +153,11 @@ def test_view_minus_one_with_a_wrong_width_silently_changes_the_batch() -> None:
     assert finding.where == f"WrongView.forward (test_doctor.py:{line})"
     assert f"into {out.shape[0]} rows" in finding.message
     per_sample = torch.flatten(lenet(nn.Identity())[:6](x), 1).shape[1]
+    # the flatten changes what reaches fc1, so its in_features are part of the same fix
     assert finding.fix == (
-        f"x.flatten(1), which gives (16, {per_sample}), and nn.Linear({per_sample}, 120) after it"
+        f"x.flatten(1), which gives (16, {per_sample}), and nn.Linear({per_sample}, 120) at fc1"
     )
+    assert [e.new for e in report.fixes] == ["x.flatten(1)", f"nn.Linear({per_sample}, 120)"]
 
 
 def test_view_minus_one_that_does_not_divide_is_batch_changed_with_torchs_error() -> None:
@@ -272,7 +274,9 @@ def test_view_after_transpose_is_not_viewable_with_the_blocking_dims() -> None:
     assert plan.blocking == (2, 3) and f"Dims {plan.blocking[0]} and {plan.blocking[1]}" in (
         finding.message
     )
-    assert finding.fix.startswith("x.reshape(2, 10, 64), which copies 5120 bytes per batch")
+    assert finding.fix.startswith(
+        "y.transpose(1, 2).reshape(b, t, d), which copies 5120 bytes per batch"
+    )
     assert y.reshape(2, 10, 64).nbytes == 5120
 
 
@@ -314,7 +318,8 @@ def test_view_with_minus_one_on_a_layout_without_a_view_is_not_viewable(x: torch
     assert f"Dims {blocking[0]} and {blocking[1]} cannot merge" in finding.message
     assert f"has none for {tuple(x.reshape(8, -1).shape)}" in finding.message
     assert finding.fix == (
-        f"x.reshape(8, -1), which copies {x.nbytes} bytes per batch, or x.contiguous().view(8, -1)"
+        f"x.reshape(x.size(0), -1), which copies {x.nbytes} bytes per batch, or "
+        f"x.contiguous().view(x.size(0), -1)"
     )
     assert x.reshape(8, -1).shape == x.contiguous().view(8, -1).shape == (8, 3136)
 
@@ -372,14 +377,16 @@ def test_meta_conv_outputs_get_the_strides_cpu_gives_them(
     if weight is not None:
         w = w.contiguous(memory_format=weight)
     xm, wm = x.to("meta"), w.to("meta")
-    assert device_layout(conv, (xm, wm), conv(xm, wm)).stride() == conv(x, w).stride()
+    assert device_layout(conv, (xm, wm), {}, conv(xm, wm)).stride() == conv(x, w).stride()
 
 
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
 def test_meta_padding_gets_the_strides_cpu_gives_it(mode: str) -> None:
     x = torch.zeros(2, 3, 8, 8).to(memory_format=CL)
     xm = x.to("meta")
-    meta = device_layout(F.pad, (xm, (1, 1, 1, 1)), F.pad(xm, (1, 1, 1, 1), mode=mode), mode=mode)
+    meta = device_layout(
+        F.pad, (xm, (1, 1, 1, 1)), {"mode": mode}, F.pad(xm, (1, 1, 1, 1), mode=mode)
+    )
     assert meta.stride() == F.pad(x, (1, 1, 1, 1), mode=mode).stride()
 
 
@@ -554,14 +561,16 @@ def test_a_model_with_a_billion_parameters_on_meta_takes_little_memory() -> None
 def test_bad_arguments_raise_type_errors() -> None:
     with pytest.raises(TypeError, match=r"must be a torch\.nn\.Module"):
         flatviz.doctor(lambda x: x, torch.zeros(1))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="must be a tensor or a tuple of tensors"):
+    with pytest.raises(TypeError, match="must be a tensor, a tuple of tensors"):
         flatviz.doctor(nn.Linear(2, 2), [1, 2])
 
 
 def test_the_report_renders_as_html_for_jupyter() -> None:
     report = flatviz.doctor(lenet(nn.Identity()), torch.randn(2, 3, 32, 32))
     page = report._repr_html_()
-    assert page.count("<tr>") == len(report.rows) + 1
+    errors = {f.seq for f in report.errors}
+    assert page.count("<tr class='error'>") == len([r for r in report.rows if r.seq in errors])
+    assert page.count("<tr>") == len(report.rows) + 1 - page.count("<tr class='error'>")
     assert "missing-flatten" in page and "&quot;" not in report.errors[0].fix
 
 
@@ -639,7 +648,7 @@ def test_the_command_exits_1_on_errors_and_0_when_clean(project: Path) -> None:
         (["net.py:Nope"], "'net.py:Nope': 'net' has no attribute 'Nope'"),
         (["net.py:answer"], "'net.py:answer' is int, not a model"),
         (["net.py"], "expected MODULE:ATTR, e.g. net.py:Net, got 'net.py'"),
-        (["net.py:Net", "--input", "8,x"], "expected positive integers separated by commas"),
+        (["net.py:Net", "--input", "8,x"], "expected positive integers as a shape"),
         (["net.py:Net", "--input", "8,0"], "got '8,0'"),
         (["net.py:Net", "--input", "8,3", "--dtype", "int8"], "argument --dtype: invalid choice"),
     ],
@@ -703,11 +712,21 @@ def test_an_op_without_a_meta_kernel_runs_on_cpu_zeros_when_small_and_says_so() 
     assert report.rows[-1].shapes == "(4, 16) → (4, 2)"  # the run went on past it
 
 
-def test_an_op_without_a_meta_kernel_stops_the_doctor_when_too_big_for_cpu() -> None:
+def test_an_op_without_a_meta_kernel_is_run_on_cpu_when_the_model_fits() -> None:
     report = flatviz.doctor(Halves(2**22), torch.empty(8, 2**22, device="meta"))
-    [error] = report.errors
-    assert error.kind == "no-meta-kernel"
-    assert f"would take {8 * 2**22 * 4} bytes" in error.message
+    assert report.ok and report.device == "cpu", str(report)
+    assert report.batch_sizes == (2, 4)
+    assert [f.kind for f in report.findings] == ["cpu-run"]
+
+
+def test_an_op_without_a_meta_kernel_cannot_be_checked_when_too_big_for_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine, "memory_limit", lambda: 2**20)
+    report = flatviz.doctor(Halves(2**22), torch.empty(8, 2**22, device="meta"))
+    assert not report.ok and not report.checked and not report.errors, str(report)
+    [unchecked] = [f for f in report.findings if f.kind == "cannot-check"]
+    assert "more than the 1048576 a CPU run may use" in unchecked.message
 
 
 class TinyLM(nn.Module):
