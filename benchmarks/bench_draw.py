@@ -1,8 +1,9 @@
-"""Benchmarks for the diagram: flatviz.svg against a bare-matplotlib floor, cost versus size.
+"""Benchmarks for the diagram: flatviz.draw and flatviz.svg against a bare-matplotlib floor
+that draws the same primitives, and cost versus size.
 
-Run: ``.venv/bin/python benchmarks/bench_draw.py`` (about a minute). Each comparison runs
-its cases interleaved in one process (or, for memory, one fresh process per case) and
-reports ratios, so the numbers hold on any machine. Results: benchmarks/README.md.
+Run: ``.venv/bin/python benchmarks/bench_draw.py`` (about two minutes). Each comparison
+runs its cases interleaved in one process (or, for memory, one fresh process per case)
+and reports ratios, so the numbers hold on any machine. Results: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -12,40 +13,74 @@ import subprocess
 import sys
 
 import torch
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Circle, Rectangle
 from timing import interleaved
 
 import flatviz
 from flatviz.files import render_bytes
+from flatviz.scene import Scene
 
-CELLS = 72  # input 24 + storage 24 + result 24 for the (2, 3, 4) transpose case
 TRANSPOSE = torch.arange(24).reshape(2, 3, 4).transpose(1, 2)
+#: The scene flatviz.draw paints for the case (the desktop placement), as the floor's data.
+SCENE: Scene = flatviz.diagram(TRANSPOSE, 1)
+
+
+def counts(scene: Scene) -> dict[str, int]:
+    """How many of each primitive the scene draws (box labels are texts too)."""
+    labels = sum(1 for b in scene.boxes if b.label)
+    return {
+        "boxes": len(scene.boxes),
+        "texts": len(scene.texts) + labels,
+        "dots": len(scene.dots),
+        "lines": len(scene.lines),
+    }
+
+
+def floor_figure(scene: Scene = SCENE) -> Figure:
+    """The least matplotlib does for the same picture: one Figure of the same size, every
+    box in one PatchCollection, every text (the same strings, the same places and sizes)
+    by ax.text, the dots in one collection, the lines in one LineCollection."""
+    fig = Figure(figsize=(scene.width / 72, scene.height / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, scene.width)
+    ax.set_ylim(scene.height, 0)
+    boxes = [Rectangle((b.x, b.y), b.w, b.h) for b in scene.boxes]
+    ax.add_collection(PatchCollection(boxes, facecolors="#21918c", edgecolors="white"))
+    for t in scene.texts:
+        ax.text(t.x, t.y, t.text, fontsize=13)
+    for b in scene.boxes:
+        if b.label:
+            ax.text(b.x + b.w / 2, b.y + b.h / 2, b.label, fontsize=13, ha="center")
+    ax.add_collection(PatchCollection([Circle((d.x, d.y), 4.5) for d in scene.dots]))
+    ax.add_collection(LineCollection([line.points for line in scene.lines]))
+    return fig
+
+
+def floor_png() -> bytes:
+    return render_bytes(floor_figure(), "png")
 
 
 def floor_svg() -> bytes:
-    """The least matplotlib must do for the same picture: 72 labelled cells in one Figure."""
-    fig = Figure(figsize=(8.6, 6.6))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_xlim(0, 24)
-    ax.set_ylim(8, 0)
-    boxes = [Rectangle((i % 24, 2 * (i // 24)), 1, 1) for i in range(CELLS)]
-    ax.add_collection(PatchCollection(boxes, facecolors="#21918c", edgecolors="white"))
-    for i in range(CELLS):
-        ax.text(i % 24 + 0.5, 2 * (i // 24) + 0.5, str(i), ha="center", va="center", fontsize=7.5)
-    return render_bytes(fig, "svg")
+    return render_bytes(floor_figure(), "svg")
+
+
+def flatviz_png() -> bytes:
+    """flatviz.draw from the tensor, then PNG: what `flatviz EXPR -o x.png` does."""
+    return render_bytes(flatviz.draw(TRANSPOSE, start_dim=1), "png")
 
 
 def flatviz_svg() -> str:
-    """The pure-Python SVG of the same case: the whole diagram, from the tensor."""
+    """The pure-Python SVG of the same case, from the tensor: both placements, the
+    desktop's and the phone's."""
     return flatviz.svg(TRANSPOSE, start_dim=1)
 
 
-def flatviz_draw_png() -> bytes:
-    """The matplotlib painter on the same scene, for PNG (context, no goal)."""
-    return render_bytes(flatviz.draw(TRANSPOSE, start_dim=1), "png")
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its IHDR chunk."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 SIZE_CASES = {
@@ -85,13 +120,29 @@ def size_case(make: str) -> dict[str, float]:
 
 def main() -> None:
     t = interleaved(
-        {"floor": floor_svg, "flatviz": flatviz_svg, "draw png": flatviz_draw_png}, rounds=30
+        {
+            "floor png": floor_png,
+            "draw png": flatviz_png,
+            "floor svg": floor_svg,
+            "svg": flatviz_svg,
+        },
+        rounds=30,
+    )
+    n = counts(SCENE)
+    print(
+        f"same primitives ({n['boxes']} boxes, {n['texts']} texts, {n['dots']} dots, "
+        f"{n['lines']} lines): flatviz.draw + PNG {t['draw png'] * 1e3:.1f} ms, bare "
+        f"matplotlib + PNG {t['floor png'] * 1e3:.1f} ms: {t['draw png'] / t['floor png']:.2f}x "
+        f"(goal <= 1.5)"
     )
     print(
-        f"72 cells to SVG: flatviz.svg {t['flatviz'] * 1e3:.2f} ms, bare matplotlib floor "
-        f"{t['floor'] * 1e3:.1f} ms: {t['floor'] / t['flatviz']:.1f}x faster (goal >= 50x); "
-        f"flatviz.draw + PNG {t['draw png'] * 1e3:.1f} ms"
+        f"flatviz.svg {t['svg'] * 1e3:.2f} ms: {t['floor svg'] / t['svg']:.1f}x faster than bare "
+        f"matplotlib + SVG ({t['floor svg'] * 1e3:.1f} ms), {t['floor png'] / t['svg']:.1f}x "
+        f"than + PNG (goal >= 50x)"
     )
+    width, height = png_size(flatviz_png())
+    tall = height / width
+    print(f"3-d case as PNG: {width} x {height} px, {tall:.2f} as tall as wide (goal <= 1.5)")
     results = {name: size_case(make) for name, make in SIZE_CASES.items()}
     first = next(iter(results.values()))["seconds"]
     for name, r in results.items():

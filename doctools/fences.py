@@ -113,7 +113,8 @@ class _Pictures(HTMLParser):
 
 def check_rendered(block: CodeBlock, printed: str) -> str | None:
     """A fence markdown-exec renders must print page content. An HTML one must print a
-    picture: each ``<svg>`` with ``role="img"`` and a name (its ``<title>`` or aria-label),
+    picture: each ``<svg>`` with ``role="img"`` (or ``role="figure"``, for a diagram whose
+    parts take the focus) and a name (its ``<title>`` or aria-label),
     each ``<img>`` with alt text, and no image as a base64 data URI."""
     if not printed.strip():
         return "exec fence printed nothing: markdown-exec would render an empty block"
@@ -125,8 +126,8 @@ def check_rendered(block: CodeBlock, printed: str) -> str | None:
     if not pictures.images and not pictures.svgs:
         return "html exec fence printed no <svg> or <img>: nothing to show"
     for svg in pictures.svgs:
-        if svg["role"] != "img":
-            return 'html exec fence printed an <svg> without role="img"'
+        if svg["role"] not in ("img", "figure"):
+            return 'html exec fence printed an <svg> without role="img" or "figure"'
         if not (svg["title"].strip() or svg["label"].strip()):
             return "html exec fence printed an <svg> without a <title> or aria-label"
     for src, alt in pictures.images:

@@ -33,6 +33,9 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
+from flatviz.palette import THEMES
+from flatviz.palette import contrast as contrast
+
 #: A CSS pixel is 3/4 of the point matplotlib's SVG uses as its user unit.
 PX_PER_PT = 4 / 3
 #: Widest natural width: material's article column at a 1280 px viewport, so a figure is
@@ -59,22 +62,23 @@ class Role:
         return f"--fv-{self.name}"
 
 
+_LIGHT, _DARK = THEMES["light"], THEMES["dark"]
 #: Light theme: white page. Dark theme: material's slate background.
-LIGHT_BACKGROUND = "#ffffff"
-DARK_BACKGROUND = "#1e2129"
+LIGHT_BACKGROUND = _LIGHT.roles["background"]
+DARK_BACKGROUND = _DARK.roles["background"]
 
+# The colours are flatviz's own (flatviz.palette), so the site's charts and its diagrams
+# cannot drift apart. Data series: Okabe-Ito hues, safe for the common colour-vision
+# deficiencies, each at least 3:1 on its page.
 ROLES = (
-    Role("ink", "#fe0001", "#1f2328", "#e6edf3"),
-    Role("muted", "#fe0002", "#59636e", "#9da7b3"),
-    Role("grid", "#fe0003", "#d0d7de", "#3d444d"),
+    Role("ink", "#fe0001", _LIGHT.roles["ink"], _DARK.roles["ink"]),
+    Role("muted", "#fe0002", _LIGHT.roles["muted"], _DARK.roles["muted"]),
+    Role("grid", "#fe0003", _LIGHT.roles["grid"], _DARK.roles["grid"]),
     Role("surface", "#fe0004", LIGHT_BACKGROUND, DARK_BACKGROUND),
-    # Data series: Okabe-Ito hues (safe for the common colour-vision deficiencies), a
-    # darker shade on white and a lighter one on slate, each at least 3:1 on its page.
-    Role("c0", "#fe0010", "#0072b2", "#56b4e9"),
-    Role("c1", "#fe0011", "#c15400", "#e69f00"),
-    Role("c2", "#fe0012", "#008561", "#2ec4a0"),
-    Role("c3", "#fe0013", "#b3447f", "#dc8ab9"),
-    Role("c4", "#fe0014", "#8a6d00", "#f0e442"),
+    *(
+        Role(f"c{k}", f"#fe00{16 + k:02x}", light, dark)
+        for k, (light, dark) in enumerate(zip(_LIGHT.series, _DARK.series, strict=True))
+    ),
 )
 _BY_NAME = {role.name: role for role in ROLES}
 
@@ -231,15 +235,3 @@ def _check_text(svg: str) -> None:
                 "text drawn in black, unreadable on the dark theme: draw it with figures.INK"
                 " (SITE_RC does); on a light fill, name a near-black such as #111111"
             )
-
-
-def contrast(foreground: str, background: str) -> float:
-    """The WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (high + 0.05) / (low + 0.05)

@@ -22,6 +22,7 @@ def diagram(
     name: str = "x",
     cell_text: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> Scene:
     """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
 
@@ -33,8 +34,11 @@ def diagram(
         cell_text: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
+        width: The page width to lay the panels out for, in px. None (the default) lays
+            them out for a desktop's content column (688 px: two columns of panels) and
+            for a phone's (358 px: one column); the SVG switches between the two.
     """
-    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
 
 
 def svg(
@@ -45,6 +49,7 @@ def svg(
     name: str = "x",
     cell_text: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> SVG:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
 
@@ -58,7 +63,7 @@ def svg(
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).svg
+    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).svg
 
 
 def draw(
@@ -70,12 +75,14 @@ def draw(
     name: str = "x",
     cell_text: str = "address",
     edge_items: int = 2,
+    width: float | None = None,
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
-    PNG and PDF files (`flatviz.save`) and Jupyter. Other arguments as for `diagram`.
-    Needs matplotlib (`pip install 'flatviz[png]'`); an ImportError says so without it."""
+    PNG and PDF files (`flatviz.save`) and Jupyter, laid out for `width` (None: a
+    desktop's 688 px). Other arguments as for `diagram`. Needs matplotlib
+    (`pip install 'flatviz[png]'`); an ImportError says so without it."""
     require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
-    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items)).scene
+    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
     return paint(scene, theme)

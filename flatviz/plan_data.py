@@ -22,7 +22,7 @@ def plan_data(plan: FlattenPlan) -> dict[str, Any]:
     no elements, which torch views without a check), and the read order.
 
     Examples:
-        >>> from flatviz.layout import Layout
+        >>> from flatviz.core.layout import Layout
         >>> from flatviz.plan import plan_flatten
         >>> data = plan_data(plan_flatten(Layout((2, 4, 3), (12, 1, 4)), 1))
         >>> data["verdict"], data["blocking"]

@@ -28,11 +28,14 @@ class Options(NamedTuple):
         cell_text: What cells show: `"address"` (storage address) or `"values"`.
         edge_items: Cells kept at each end of a dim when a tensor of more than 64
             elements is elided, so the picture costs the same for any size.
+        width: The page width the panels are laid out for, in px; None lays them out
+            for a desktop (688 px) and a phone (358 px), and the SVG switches.
     """
 
     name: str = "x"
     cell_text: str = "address"
     edge_items: int = 2
+    width: float | None = None
 
 
 class Rendered:
@@ -54,6 +57,7 @@ class Rendered:
             labels=self.options.cell_text,
             edge_items=self.options.edge_items,
             storage_size=self.source.storage_size,
+            width=self.options.width,
         )
 
     @cached_property

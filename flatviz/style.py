@@ -18,22 +18,26 @@ CHAR_EM = 0.602
 #: The smallest text the diagram uses, in px.
 MIN_FONT = 12.0
 
-#: Cell height and the narrowest cell, in px.
+#: Cell height and the narrowest cell, in px: room for a two-digit label, and a target
+#: a finger can tap (WCAG 2.2 asks 24 px).
 CELL_H = 28.0
-CELL_W = 32.0
+CELL_W = 27.0
 #: Padding inside a cell around its label, in px.
 CELL_PAD = 8.0
-#: Blank border around the whole picture, in px.
-MARGIN = 16.0
-#: Vertical space between sections, in px.
-SECTION_GAP = 22.0
-#: Narrowest diagram, in px.
-MIN_WIDTH = 360.0
-#: Widest row of cells before it wraps, in px (fits a desktop page without scrolling).
-MAX_ROW = 448.0
-#: Text wraps at this width, in px, so it reads on a 390 px phone without scrolling
-#: sideways even where the cells make the picture wider.
-TEXT_COLUMN = 340.0
+#: Blank border around the whole picture, in px: the page's column has its own margin,
+#: and a phone's picture then fits a box inside an admonition (332 px).
+MARGIN = 2.0
+#: Space between panels, across and down, in px.
+GAP = 20.0
+#: A panel's width, in px: text wraps and grids break their rows here. One column fits a
+#: 390 px phone's 358 px content column; two side by side fill a desktop's.
+COLUMN = 328.0
+#: The widths the diagram is laid out for by default: mkdocs-material's content column
+#: at a 1280 px window (two columns of panels), and at a 390 px phone (one column).
+WIDE = 688.0
+NARROW = 358.0
+#: Height of the read-order chart's plot area, in px.
+CHART_H = 88.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class TextRole:
 
 #: Every kind of text in a scene.
 TEXT_ROLES: dict[str, TextRole] = {
-    "title": TextRole(14.0, True, "ink"),
+    "title": TextRole(13.5, True, "ink"),
     "heading": TextRole(13.0, True, "ink"),
     "body": TextRole(13.0, False, "ink"),
     "note": TextRole(12.0, False, "muted"),

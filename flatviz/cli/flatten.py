@@ -85,6 +85,11 @@ def parser() -> argparse.ArgumentParser:
         "--edge-items", type=integer, default=2, metavar="N",
         help="cells kept at each end of an elided dim (default: 2)",
     )  # fmt: skip
+    parser.add_argument(
+        "--width", type=integer, metavar="PX",
+        help="lay the diagram out for a page this wide (default: an .svg fits both 688 and "
+        "358 px, a .png or .pdf 688)",
+    )  # fmt: skip
     own = parser.format_usage().removeprefix("usage: ").rstrip("\n")
     parser.usage = f"{own}\n       {doctor_usage()}"
     return parser
@@ -106,7 +111,7 @@ def rendered(args: argparse.Namespace) -> Rendered:
     from flatviz.expr import evaluate
     from flatviz.render import Options, render
 
-    options = Options(args.name, args.cell_text, args.edge_items)
+    options = Options(args.name, args.cell_text, args.edge_items, args.width)
     return render(evaluate(args.expression), args.start_dim, args.end_dim, options)
 
 

@@ -22,11 +22,17 @@ SVG = "{http://www.w3.org/2000/svg}"
 TRANSPOSE = torch.arange(24).reshape(2, 3, 4).transpose(1, 2)
 
 
-def svg_texts(svg: str, role: str = "") -> list[str]:
-    """The strings of an SVG's `<text>` elements, all or those of one role (class)."""
+def svg_texts(svg: str, role: str = "", wide: bool = True) -> list[str]:
+    """The strings of an SVG's `<text>` elements, all or those of one role (class); with
+    `wide`, only those of the desktop placement (not in a phone-only group)."""
+    root = ET.fromstring(svg)
+    groups = [g for g in root if g.tag == f"{SVG}g"]
+    if wide:
+        groups = [g for g in groups if "fv-no" not in g.get("class", "").split()]
     return [
         t.text or ""
-        for t in ET.fromstring(svg).iter(f"{SVG}text")
+        for g in groups
+        for t in g.iter(f"{SVG}text")
         if f"fv-{role}" in t.get("class", "").split() or not role
     ]
 
@@ -34,29 +40,37 @@ def svg_texts(svg: str, role: str = "") -> list[str]:
 def test_svg_is_real_text_with_title_desc_and_tooltips() -> None:
     svg = flatviz.svg(TRANSPOSE, start_dim=1, name="t")
     root = ET.fromstring(svg)
-    assert root.get("role") == "img" and root.get("class") == "flatviz"
+    # A figure, not an image: its cells inside take the focus.
+    assert root.get("role") == "figure" and root.get("class") == "flatviz fv-w680"
     assert root.findtext(f"{SVG}title") == (
         "torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)"
     )
     assert root.findtext(f"{SVG}desc") == str(flatviz.explain(TRANSPOSE, 1))
     texts = svg_texts(svg, "title")
     assert texts == ["torch.flatten(t, start_dim=1, end_dim=2)", "\u2192 a copy: new memory"]
-    # One tooltip per element cell, naming its index, its address and its value.
+    # One tooltip per element cell, naming its index, its read, its address and its value.
     tips = [g.findtext(f"{SVG}title") for g in root.iter(f"{SVG}g")]
     positions = TRANSPOSE.reshape(-1).tolist()  # arange storage: value == address
     inputs = [t for t in tips if t and t.startswith("input:")]
     assert inputs[:4] == [
-        f"input: t[0, {i}, {j}], address {a}, value {a}"
-        for (i, j), a in zip([(0, 0), (0, 1), (0, 2), (1, 0)], positions[:4], strict=True)
+        f"input: t[0, {i}, {j}], read {k}, address {a}, value {a}"
+        for k, ((i, j), a) in enumerate(
+            zip([(0, 0), (0, 1), (0, 2), (1, 0)], positions[:4], strict=True)
+        )
     ]
     assert len(inputs) == 24 and len([t for t in tips if t and t.startswith("result:")]) == 24
 
 
 def test_no_text_below_the_minimum_size() -> None:
     sizes = dict(re.findall(r"\.fv-([\w-]+)\{font-size:([\d.]+)px", STYLESHEET))
+    sizes["c"] = re.findall(r"\.fv-c text\{font-size:([\d.]+)px", STYLESHEET)[0]
+    sizes["badge"] = re.findall(r"\.fv-badge text\{[^}]*font-size:([\d.]+)px", STYLESHEET)[0]
+    assert float(sizes["badge"]) >= MIN_FONT  # the highlight script's read labels
     root = ET.fromstring(flatviz.svg(TRANSPOSE, start_dim=1))
+    parent = {child: g for g in root.iter(f"{SVG}g") for child in g}
     for text in root.iter(f"{SVG}text"):
-        (role,) = [c[3:] for c in text.get("class", "").split() if c[3:] in sizes]
+        classes = [*text.get("class", "").split(), *parent[text].get("class", "").split()]
+        (role,) = [c[3:] for c in classes if c[3:] in sizes]
         assert float(sizes[role]) >= MIN_FONT, text.text
 
 
@@ -111,6 +125,8 @@ def test_both_painters_draw_the_same_text() -> None:
         fig = flatviz.draw(TRANSPOSE, start_dim=1, theme=theme, name="t")
         drawn = sorted(t.get_text() for t in fig.axes[0].texts)
         assert drawn == sorted(svg_texts(flatviz.svg(TRANSPOSE, start_dim=1, name="t")))
+        # cells' labels are box labels, drawn once each
+        assert len(drawn) == len(fig.scene.texts) + len([b for b in fig.scene.boxes if b.label])
 
 
 def test_draw_returns_a_figure_outside_pyplot() -> None:
@@ -126,6 +142,20 @@ def test_cli_svg_is_flatviz_svg(tmp_path: Path) -> None:
     out = tmp_path / "x.svg"
     assert main(["arange(2, 3, 4).transpose(1, 2)", "-s", "1", "-n", "t", "-o", str(out)]) == 0
     assert out.read_text() == flatviz.svg(TRANSPOSE, 1, name="t")
+
+
+def test_cli_width_lays_the_diagram_out_once(tmp_path: Path) -> None:
+    out = tmp_path / "x.svg"
+    assert (
+        main(["arange(2, 3, 4).transpose(1, 2)", "-s", "1", "--width", "358", "-o", str(out)]) == 0
+    )
+    assert out.read_text() == flatviz.svg(TRANSPOSE, 1, width=358)
+    assert "@container" not in out.read_text()
+    png = tmp_path / "x.png"
+    assert (
+        main(["arange(2, 3, 4).transpose(1, 2)", "-s", "1", "--width", "500", "-o", str(png)]) == 0
+    )
+    assert png.read_bytes() == render_bytes(flatviz.draw(TRANSPOSE, 1, width=500), "png")
 
 
 def test_save_writes_the_format_its_suffix_names(tmp_path: Path) -> None:

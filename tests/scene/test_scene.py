@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import textwrap
 from collections import Counter
 
 import pytest
@@ -11,10 +10,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flatviz.core.cells import format_value
 from flatviz.external import source_of
-from flatviz.labels import format_value
 from flatviz.plan import plan_flatten
-from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Scene, build_scene, wrap
+from flatviz.scene import CHART_LIMIT, FULL_LIMIT, Box, Scene, build_scene, compact
 from tests.helpers.strategies import derived_layouts, dims, layouts
 from tests.helpers.torch_truth import make_tensor
 
@@ -27,6 +26,12 @@ def scene_of(x: torch.Tensor, start_dim: int = 0, end_dim: int = -1, **kw: objec
 
 def labels(scene: Scene, section: str) -> list[str]:
     return [c.label for c in scene.cells(section)]
+
+
+def strip(scene: Scene) -> list[Box]:
+    """The storage cells of the strip broken into rows (the phone's), which shows all."""
+    (panel,) = [p for p in scene.panels if p.name == "storage"]
+    return [b for b in panel.boxes if b.role == "cell"]
 
 
 def texts(scene: Scene, role: str) -> list[str]:
@@ -76,10 +81,17 @@ def test_cells_show_what_torch_reads(case: str) -> None:
     # The storage strip: each address read once, in address order, numbered with the
     # first time flatten reads it; "+" where it is read again.
     reads = Counter(positions)
-    assert labels(scene, "storage") == [str(a) for a in sorted(reads)]
+    assert [b.label for b in strip(scene)] == [str(a) for a in sorted(reads)]
     first = {a: positions.index(a) for a in reads}
-    assert texts(scene, "order") == [
+    assert [b.order for b in strip(scene)] == [
         f"{first[a]}{'+' if reads[a] > 1 else ''}" for a in sorted(reads)
+    ]
+    # Each cell is keyed by its address and numbered with its read, in every panel.
+    assert [(b.key, b.order) for b in scene.cells("input")] == [
+        (a, str(k)) for k, a in enumerate(positions)
+    ]
+    assert [(b.key, b.order) for b in scene.cells("result")] == [
+        (a, str(k)) for k, a in enumerate(positions)
     ]
 
 
@@ -114,12 +126,66 @@ def test_the_chart_plots_torchs_read_order(case: str) -> None:
     x = make()
     scene = scene_of(x, start)
     positions = storage_positions(x)[:CHART_LIMIT]
-    assert len(scene.dots) == len(positions)
+    assert [(d.order, d.key) for d in scene.dots] == [(str(k), a) for k, a in enumerate(positions)]
     # Higher addresses sit higher (smaller y); reads run left to right.
     assert [d.x for d in scene.dots] == sorted(d.x for d in scene.dots)
     pairs = list(zip(positions, scene.dots, strict=True))
     for (a, d), (b, e) in itertools.pairwise(pairs):
         assert (a < b) == (d.y > e.y) and (a == b) == (d.y == e.y)
+
+
+def first_jump(positions: list[int]) -> int | None:
+    """The first read whose step differs from the first step, found by walking torch's
+    own read order."""
+    steps = [b - a for a, b in itertools.pairwise(positions)]
+    return next((k + 1 for k, step in enumerate(steps) if step != steps[0]), None)
+
+
+LONG = {
+    "transposed rows": lambda: torch.arange(600).reshape(3, 40, 5).transpose(1, 2),
+    "channels_last": lambda: (
+        torch.arange(2 * 8 * 6 * 6)
+        .reshape(2, 8, 6, 6)
+        .contiguous(memory_format=torch.channels_last)
+    ),
+    "sliced columns": lambda: torch.arange(50 * 60).reshape(50, 60)[:, :40],
+    "expand": lambda: torch.arange(30).expand(4, 30),
+}
+
+
+@pytest.mark.parametrize("case", LONG)
+def test_a_shortened_chart_keeps_the_first_jump(case: str) -> None:
+    """Read order and addresses from torch: the chart plots reads 0 on and the reads
+    around the first jump, so a copy never plots as one straight run."""
+    x = LONG[case]()
+    positions = storage_positions(x)
+    jump = first_jump(positions)
+    assert jump is not None and jump > CHART_LIMIT  # the cases need their jump kept
+    dots = scene_of(x, 0).dots
+    reads = [int(d.order) for d in dots]
+    assert reads[0] == 0 and {jump - 1, jump} <= set(reads)
+    assert [d.key for d in dots] == [positions[k] for k in reads]
+    assert torch_copies(x, 0)  # each copies, and its chart shows the jump
+    run = [(b.key - a.key) / (int(b.order) - int(a.order)) for a, b in itertools.pairwise(dots)]
+    assert len(set(run)) > 1
+
+
+def test_the_chart_of_a_huge_permuted_meta_tensor_jumps() -> None:
+    """(10^6)^3 elements, permuted: the first jump is at read 10^12 (dims 1 and 2
+    merge, dims 0 and 1 do not), and the chart plots it with its addresses."""
+    x = torch.empty(10**6, 10**6, 10**6, device="meta").permute(2, 0, 1)
+    stride, n = x.stride(), 10**6
+    dots = scene_of(x, 0).dots
+
+    def address(k: int) -> int:
+        i, rest = divmod(k, n * n)
+        j, m = divmod(rest, n)
+        return i * stride[0] + j * stride[1] + m * stride[2]
+
+    reads = [*range(CHART_LIMIT // 2), *range(n * n - 7, n * n + 7)]
+    assert [d.key for d in dots] == [address(k) for k in reads]
+    assert [d.order for d in dots] == [compact(k) for k in reads]
+    assert dots[CHART_LIMIT // 2 + 6].y < dots[CHART_LIMIT // 2 + 7].y  # down at the jump
 
 
 def test_names_label_every_title_and_block() -> None:
@@ -240,17 +306,3 @@ def test_five_dims_draw_as_a_grid_of_blocks() -> None:
     blocks = [t for t in texts(scene, "heading") if t.startswith("x[")]
     assert blocks == [f"x[{a}, {b}, {c}]" for a in range(2) for b in range(2) for c in range(2)]
     assert labels(scene, "input") == [str(v) for v in x.reshape(-1).tolist()]
-
-
-@given(
-    st.lists(
-        st.text(st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc")), min_size=1),
-        max_size=30,
-    ),
-    st.integers(1, 100),
-)
-def test_wrap_breaks_lines_as_textwrap_does(words: list[str], chars: int) -> None:
-    text = " ".join(words)
-    assert wrap(text, chars) == (
-        textwrap.wrap(text, chars, break_on_hyphens=False, break_long_words=False) or [""]
-    )
