@@ -107,6 +107,7 @@ def _without_unexplained(found: Round) -> Round:
 
 
 def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
+    """The note saying meta could not run the model, and where the runs were made instead."""
     message = (
         f"On meta, {error.rstrip('.')}. Meta tensors hold no values, so the "
         f"doctor ran it on CPU instead, at batch sizes {sizes[0]} and {sizes[1]} under "
@@ -116,6 +117,7 @@ def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
 
 
 def _unchecked(error: str, reason: str) -> Finding:
+    """The warning saying the model could not be run at all, with the reason."""
     message = (
         f"On meta, {error.rstrip('.')}, which looks like a limit of meta "
         f"tensors (they hold no values), not a bug. A CPU run would settle it, but {reason}."
@@ -124,6 +126,7 @@ def _unchecked(error: str, reason: str) -> Finding:
 
 
 def _report(model: nn.Module, inputs: Inputs, done: list[Round], notes: list[Finding]) -> Report:
+    """The report from the rounds: the first round's table and findings, and the fix."""
     table = rows(done[0].first)
     first = done[0].ctx.findings
     errors = _errors(done, table)

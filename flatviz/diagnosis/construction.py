@@ -54,6 +54,7 @@ def recording_builds() -> Iterator[None]:
 
 
 def _tree(path: str) -> ast.Module | None:
+    """The syntax tree of the whole file, or None when it does not parse (a docs page)."""
     lines = linecache.getlines(path)
     try:
         return ast.parse("".join(lines)) if lines else None
@@ -84,6 +85,7 @@ class _Found:
 
 
 def _call_at(path: str, span: Span) -> _Found | None:
+    """The call expression at `span` of `path`."""
     tree = _tree(path)
     calls = [] if tree is None else [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     return next((_Found(path, n) for n in calls if _Found(path, n).span() == span), None)

@@ -18,6 +18,7 @@ def group(findings: list[Finding]) -> list[Finding]:
 
 
 def _one(same: list[Finding]) -> Finding:
+    """One finding for a group made at one place, counted."""
     first = same[0]
     if len(same) == 1:
         return first

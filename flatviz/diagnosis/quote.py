@@ -22,6 +22,7 @@ STRIDE_SENSITIVE = frozenset({"view", "view_as", "as_strided"})
 
 
 def _zeros_like(value: Any, device: torch.device) -> Any:
+    """Zero-memory stand-ins on `device` for the tensors in `value`: a 0-d zero expanded."""
     if isinstance(value, torch.Tensor):
         return torch.zeros((), dtype=value.dtype, device=device).expand(value.shape)
     if isinstance(value, (list, tuple)):

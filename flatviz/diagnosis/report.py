@@ -119,6 +119,7 @@ class Report:
         return to_json(self)
 
     def _title(self) -> str:
+        """The report's first line: the model, its inputs, where and at which batch sizes it ran."""
         first, second = self.batch_sizes
         where = "CPU" if self.device == "cpu" else "meta"
         named = [n for n, _ in self.inputs if not n.isdigit()]
@@ -132,6 +133,7 @@ class Report:
         return f"{self.model} on {given} (ran on {where} at batch sizes {first} and {second})"
 
     def _summary(self) -> str:
+        """The counts of errors, warnings and notes, and whether the model was checked."""
         counts = [_count(sum(f.severity == s for f in self.findings), s) for s in SEVERITIES]
         unchecked = "" if self.checked else "; cannot check the model (see below)"
         return ", ".join(counts) + unchecked
@@ -193,6 +195,7 @@ class Report:
 
 
 def _count(n: int, noun: str) -> str:
+    """`1 error`, `2 notes`."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 

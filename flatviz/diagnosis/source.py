@@ -47,6 +47,7 @@ def parse_call(text: str) -> ast.Call | None:
 
 
 def _src(text: str, node: ast.AST) -> str:
+    """The source text of `node` in `text`."""
     segment = ast.get_source_segment(text.strip(), node)
     assert segment is not None
     return segment

@@ -286,11 +286,13 @@ class Context:
 
 
 def _batch_in_front(text: str) -> str | None:
+    """`x.view(-1, n)` as `x.view(x.size(0), -1, n)`, for a name `x`."""
     recv = receiver(text)
     return None if recv is None else with_first_size(text, f"{recv}.size(0)", insert=True)
 
 
 def _start_dim_1(text: str) -> str | None:
+    """`nn.Flatten(...)` as `nn.Flatten(start_dim=1)`."""
     return with_only(text, "start_dim=1")
 
 
