@@ -69,9 +69,10 @@ lint: $(STAMP)
 
 # The everyday loop (at most a minute): lint, types, import contracts, and every test that
 # needs no browser, no site build, no notebook run (marked `site`) and no wheel built and
-# installed (marked `package`), on two workers. The docs pages' blocks run in `make test`.
+# installed (marked `package`), on two workers, with a fifth of the property tests' examples
+# (tests/helpers/examples.py). `make test` runs the docs pages' blocks and all the examples.
 check: lint
-	$(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools flatviz
+	FLATVIZ_QUICK=1 $(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools flatviz
 
 # Everything, as CI runs it: lint, then every test, the docs pages and the browser tests.
 test: lint browser $(NPM_STAMP)

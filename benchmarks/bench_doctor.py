@@ -1,18 +1,22 @@
 """Benchmark for flatviz.doctor: its time on a 50-layer CNN against a plain meta forward.
 
-Run: ``.venv/bin/python benchmarks/bench_doctor.py`` (about half a minute). The doctor
+Run: ``.venv/bin/python benchmarks/bench_doctor.py`` (about a minute). The doctor
 runs the model twice on meta (two batch sizes) with a hook per layer and a record per
 torch call; the baseline is one forward of the same meta model with no hooks. The two run
 interleaved in one process and medians are compared, so the ratio holds on any machine.
 A second part measures the peak RSS of diagnosing a model of over 10**9 parameters built
-on meta, in a fresh process. Results: benchmarks/README.md.
+on meta, in a fresh process. A third times `flatviz doctor -h` and a usage error, each a
+fresh process, against `python -c pass`: the command parses its arguments before it
+imports torch. Results: benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import torch
 from timing import interleaved
@@ -56,6 +60,29 @@ json.dump({"params": sum(p.numel() for p in model.parameters()), "ok": report.ok
 """
 
 
+#: As installed: pip writes bytecode, so the runs may too (some shells turn it off).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def command_help() -> None:
+    """`flatviz doctor -h` and a usage error against `python -c pass`, fresh processes in
+    turn, 30 rounds; medians. Goal: at most 6x."""
+    script = str(Path(sys.executable).with_name("flatviz"))
+    cases = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "flatviz doctor -h": [script, "doctor", "-h"],
+        "flatviz doctor net.py:Net (no --input)": [script, "doctor", "net.py:Net"],
+    }
+
+    def once(argv: list[str]) -> object:
+        return subprocess.run(argv, capture_output=True, env=ENV, check=False)
+
+    got = interleaved({name: (lambda a=argv: once(a)) for name, argv in cases.items()}, 30)
+    base = got["python -c pass"]
+    for name, seconds in got.items():
+        print(f"{name}: {seconds * 1e3:.1f} ms, {seconds / base:.2f}x python -c pass")
+
+
 def main() -> None:
     with torch.device("meta"):
         model = cnn()
@@ -84,6 +111,7 @@ def main() -> None:
         f"{big['seconds'] * 1e3:.0f} ms, peak RSS {big['peak_mb']:.0f} MB "
         f"({big['import_mb']:.0f} MB of it before the model: python, torch, flatviz)"
     )
+    command_help()
 
 
 if __name__ == "__main__":

@@ -1,24 +1,33 @@
 """mkdocs hook: self-host Pyodide and the flatviz modules for the explorer page.
 
-After each build it copies the pinned npm `pyodide` core (node_modules/pyodide, put there by
-`npm ci`) into site/explorer/pyodide/, with a lockfile that lists no packages, so Pyodide
-can fetch nothing beyond its core. Its standard library goes in precompiled (stdlib_pyc.mjs
-compiles it with Pyodide's own Python, under node): started from source, Pyodide spends
-most of its start-up compiling some 200 modules.
+Before the pages are built it makes the explorer's downloads, each cached by what it is made
+from; the explorer page gets their real total written into it; after the build they go into
+site/explorer/:
 
-It also writes site/explorer/flatviz-modules.json: the source of each flatviz module that
-`flatviz.live` imports, which the page writes into Pyodide's file system. The modules are
-found by running the live path with torch, numpy and matplotlib blocked, so the build
-fails if that path ever needs one of them.
+- pyodide/pyodide.mjs and pyodide.asm.mjs: the pinned npm `pyodide` core (`npm ci`), as is;
+- pyodide/pyodide.asm.wasm.gz: its WebAssembly;
+- pyodide/python_stdlib.zip.gz: the library Pyodide mounts at start-up, here only the
+  standard-library modules that Pyodide and flatviz's live path import, and the flatviz
+  modules that `flatviz.live` imports, all precompiled to bytecode and checked by a second
+  run (stdlib_pyc.mjs). The flatviz modules are found by running the live path with torch,
+  numpy and matplotlib blocked, so the build fails if that path needs one of them;
+- pyodide/pyodide-lock.json: a lockfile that lists no packages, so Pyodide fetches nothing
+  beyond its core.
+
+The two .gz files are gzip-compressed here (level 9, no name, time 0: the same bytes every
+build), and the page's worker unpacks them with the browser's DecompressionStream as they
+stream in: each travels at about 40 % of its size, whether or not the server compresses.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
-import shutil
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +35,34 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = ROOT / "node_modules" / "pyodide"
-#: The core files the page loads as they are: the loader, the runtime and its wasm.
-CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
-#: The standard library, which the page loads precompiled.
+#: The core files the page loads as they are: the loader and the runtime.
+CORE = ("pyodide.mjs", "pyodide.asm.mjs")
+WASM = "pyodide.asm.wasm"
 STDLIB = "python_stdlib.zip"
+#: The files served gzip-compressed, as Pyodide names them (the worker asks for NAME.gz).
+PACKED = (WASM, STDLIB)
 COMPILER = Path(__file__).with_name("stdlib_pyc.mjs")
-#: Precompiled libraries, by the hash of what they were made from (a build takes ~8 s).
+#: Made files, by the hash of what they were made from (the library takes ~5 s).
 CACHE = ROOT / ".cache" / "pyodide"
-#: Inputs the trace renders, to reach the plan, the SVG and the error paths.
+#: The page's own files in docs/explorer/, which the download includes too.
+PAGE_FILES = ROOT / "docs" / "explorer"
+#: Where the explorer page shows the download's size, written at build.
+SIZE = re.compile(r"(<span data-flatviz-size>)[^<]*(</span>)")
+#: Inputs the traces render, to reach the plan, the SVG, both labels and each kind of error.
 TRACE_INPUTS = [
     ["arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x"],
+    ["arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x", "values"],
     ["empty(1000000, 1000000).t()", "0", "-1", "big"],
+    ["arange(2, 3, 2, 2).contiguous(memory_format=channels_last)", "1", "-1", "x"],
     ["arange(2, 3)[5]", "0", "-1", "x"],
     ["arange(2, 3).__class__", "x", "-1", "x"],
+    ["-1", "0", "-1", "x"],
+    ["arange(2, 3", "0", "-1", "x"],
+    ["empty(10**30)", "0", "-1", "x"],
+    ["arange(2)[10**20]", "0", "-1", "x"],
+    ["arange(2, 3, 4).contiguous(memory_format=channels_last)", "0", "-1", "x"],
+    ["arange(2, 3)", "3", "-1", "x"],
+    ["arange(2, 3)", "", "-1", "x"],
 ]
 TRACE = """
 import json, sys
@@ -51,6 +75,9 @@ for inputs in json.loads(sys.argv[1]):
 new = [n for n, m in sys.modules.items() if m and n not in before]
 print(json.dumps(sorted(n for n in new if n.split(".")[0] not in sys.stdlib_module_names)))
 """
+
+#: This build's downloads, by their path under site/explorer/ (made in on_pre_build).
+_made: dict[str, bytes] = {}
 
 
 def live_modules() -> dict[str, str]:
@@ -73,39 +100,88 @@ def live_modules() -> dict[str, str]:
     return modules
 
 
-def precompiled_stdlib() -> Path:
-    """Pyodide's standard library as bytecode, made once per input and cached."""
+def _cached(name: str, *inputs: bytes) -> Path:
     key = hashlib.sha256()
-    for part in (PYODIDE / STDLIB, PYODIDE / "pyodide.asm.wasm", COMPILER):
-        key.update(part.read_bytes())
-    cached = CACHE / f"python_stdlib-{key.hexdigest()[:16]}.zip"
+    for part in inputs:
+        key.update(hashlib.sha256(part).digest())
+    stem, dot, suffix = name.partition(".")
+    return CACHE / f"{stem}-{key.hexdigest()[:16]}{dot}{suffix}"
+
+
+def python_library(modules_json: bytes) -> Path:
+    """The explorer's Python library (the standard modules it needs and flatviz's live
+    modules, as bytecode), made once per input and cached."""
+    inputs = json.dumps(TRACE_INPUTS).encode()
+    parts = [(PYODIDE / p).read_bytes() for p in (STDLIB, WASM)]
+    cached = _cached(STDLIB, *parts, COMPILER.read_bytes(), modules_json, inputs)
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".part")
-        run = subprocess.run(
-            ["node", str(COMPILER), str(PYODIDE), str(partial)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if run.returncode != 0:
-            raise PluginError(f"precompiling Pyodide's standard library failed:\n{run.stderr}")
-        partial.replace(cached)
+        with tempfile.TemporaryDirectory() as work:
+            given = [Path(work) / "modules.json", Path(work) / "inputs.json"]
+            given[0].write_bytes(modules_json)
+            given[1].write_bytes(inputs)
+            partial = Path(work) / STDLIB
+            run = subprocess.run(
+                ["node", str(COMPILER), str(PYODIDE), *map(str, given), str(partial)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if run.returncode != 0:
+                raise PluginError(f"making the explorer's Python library failed:\n{run.stderr}")
+            partial.replace(cached)
     return cached
 
 
-def on_post_build(config: Any, **kwargs: Any) -> None:
-    """Write site/explorer/pyodide/ and site/explorer/flatviz-modules.json."""
+def packed(name: str, data: bytes) -> bytes:
+    """``data`` gzip-compressed (level 9, no name, time 0), made once and cached."""
+    cached = _cached(f"{name}.gz", data)
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".part")
+        partial.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        partial.replace(cached)
+    return cached.read_bytes()
+
+
+def downloads() -> dict[str, bytes]:
+    """The files the build adds under site/explorer/, by their path there."""
     if not PYODIDE.is_dir():
         raise PluginError(f"{PYODIDE} is missing: run `make pyodide` (npm ci) first")
-    explorer = Path(config["site_dir"]) / "explorer"
-    target = explorer / "pyodide"
-    target.mkdir(parents=True, exist_ok=True)
-    for name in CORE:
-        shutil.copyfile(PYODIDE / name, target / name)
-    shutil.copyfile(precompiled_stdlib(), target / STDLIB)
+    modules = json.dumps(live_modules(), sort_keys=True).encode()
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
-    (target / "pyodide-lock.json").write_text(
-        json.dumps({"info": lock["info"], "packages": {}}, sort_keys=True), encoding="utf-8"
-    )
-    (explorer / "flatviz-modules.json").write_text(
-        json.dumps(live_modules(), sort_keys=True), encoding="utf-8"
-    )
+    made = {f"pyodide/{name}": (PYODIDE / name).read_bytes() for name in CORE}
+    made[f"pyodide/{WASM}.gz"] = packed(WASM, (PYODIDE / WASM).read_bytes())
+    made[f"pyodide/{STDLIB}.gz"] = packed(STDLIB, python_library(modules).read_bytes())
+    made["pyodide/pyodide-lock.json"] = json.dumps(
+        {"info": lock["info"], "packages": {}}, sort_keys=True
+    ).encode()
+    return made
+
+
+def download_bytes(made: dict[str, bytes]) -> int:
+    """What the explorer page downloads beyond the site's own pages: these files and its
+    own scripts and stylesheet."""
+    return sum(map(len, made.values())) + sum(p.stat().st_size for p in PAGE_FILES.iterdir())
+
+
+def on_pre_build(config: Any, **kwargs: Any) -> None:
+    """Make this build's downloads."""
+    _made.clear()
+    _made.update(downloads())
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    """The explorer page states its download's real size, in MB (10^6 bytes)."""
+    if page.file.src_uri != "explorer.md":
+        return html
+    if not SIZE.search(html):
+        raise PluginError("explorer.md lost its <span data-flatviz-size></span>")
+    size = f"{download_bytes(_made) / 1e6:.1f} MB"
+    return SIZE.sub(lambda m: f"{m.group(1)}{size}{m.group(2)}", html)
+
+
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    """Write the downloads into site/explorer/."""
+    explorer = Path(config["site_dir"]) / "explorer"
+    for name, data in _made.items():
+        (explorer / name).parent.mkdir(parents=True, exist_ok=True)
+        (explorer / name).write_bytes(data)

@@ -1,18 +1,21 @@
 // The explorer page: the real flatviz package, run in the browser by Pyodide.
 //
-// Pyodide's core and flatviz's modules are served from this folder (pyodide/ and
-// flatviz-modules.json, written by doctools/explorer_assets.py); nothing comes from another
-// host. Python runs in a worker (worker.js). Until it is up, the page shows the diagram
-// drawn at build time. Every edit sends the form to flatviz.live.render, which runs the
+// Pyodide's core and its library zip, which holds flatviz's modules, are served from
+// pyodide/ (written by doctools/explorer_assets.py); nothing comes from another host.
+// Python runs in a worker (worker.js). Until it is up, the page shows the diagram drawn at
+// build time. Every edit sends the form to flatviz.live.render, which runs the
 // `flatviz` command in-process, and shows its SVG and plan, or its one error line while
 // keeping the last good diagram. The view lives in the URL's query string. The form's
-// data-flatviz-answered holds the query of the input last answered. Nothing is logged to
-// the console.
+// data-flatviz-answered holds the query of the input last answered. On a phone the form
+// sticks to the top of the screen (explorer.css), and focusing it scrolls the diagram up
+// to just below it, so the diagram stays in view while the reader types. Nothing is
+// logged to the console.
 
 const FIELDS = ["expression", "start_dim", "end_dim", "name", "labels"];
-// The site's scroll box for a figure, as doctools/hooks.py writes it at build.
-const SCROLL_BOX = '<div class="fv-scroll" tabindex="0">';
 const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
+// explorer.css's phone layout, and the gap it leaves between the form and the diagram.
+const PHONE = window.matchMedia("(max-width: 40em)");
+const GAP_PX = 8;
 
 const form = document.querySelector("[data-flatviz-form]");
 const status = document.querySelector("[data-flatviz-status]");
@@ -60,6 +63,31 @@ function writeURL(state) {
   window.history.replaceState(null, "", url);
 }
 
+// The site's scroll box for a figure, as doctools/hooks.py writes it at build: named by the
+// figure's title. javascripts/a11y.js makes it focusable while, and only while, it scrolls.
+function scrollBox(svg) {
+  const box = document.createElement("div");
+  box.className = "fv-scroll";
+  box.setAttribute("role", "group");
+  box.innerHTML = svg;
+  const title = box.querySelector("svg > title");
+  box.setAttribute("aria-label", title ? title.textContent.trim().replace(/\s+/g, " ") : "Figure");
+  return box;
+}
+
+// On a phone, scroll until the form is stuck below the header and the diagram starts just
+// below it, unless the reader has already scrolled into the diagram.
+function keepDiagramInView() {
+  if (!PHONE.matches) {
+    return;
+  }
+  const below = parseFloat(getComputedStyle(form).top) + form.offsetHeight + GAP_PX;
+  const top = live.getBoundingClientRect().top;
+  if (top > below + 1) {
+    window.scrollBy({ top: top - below });
+  }
+}
+
 function showError(message) {
   error.textContent = message;
   error.hidden = false;
@@ -76,7 +104,7 @@ function show(view) {
   error.hidden = true;
   form.elements.expression.removeAttribute("aria-invalid");
   live.classList.remove("fv-explorer__diagram--stale");
-  live.innerHTML = `${SCROLL_BOX}${view.svg}</div>`;
+  live.replaceChildren(scrollBox(view.svg));
   live.dataset.flatvizSource = "live";
   plan.textContent = view.plan;
   command.textContent = view.command;
@@ -136,7 +164,8 @@ function setUp() {
   fillForm(fromURL);
   form.addEventListener("input", edited);
   form.addEventListener("submit", (event) => event.preventDefault());
-  for (const button of form.querySelectorAll("[data-preset]")) {
+  form.addEventListener("focusin", () => requestAnimationFrame(keepDiagramInView));
+  for (const button of document.querySelectorAll("[data-preset]")) {
     button.addEventListener("click", () => {
       fillForm({
         expression: button.dataset.expression,

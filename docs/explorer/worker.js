@@ -8,18 +8,29 @@
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const PYODIDE = new URL("pyodide/", import.meta.url).href;
+// The files the site serves gzip-compressed (doctools/explorer_assets.py), by type: when
+// Pyodide fetches one, it gets NAME.gz, unpacked by the browser as it streams in. The
+// library zip holds flatviz's modules too, so Python imports them from there.
+const PACKED = new Map([
+  [`${PYODIDE}pyodide.asm.wasm`, "application/wasm"],
+  [`${PYODIDE}python_stdlib.zip`, "application/zip"],
+]);
 
-async function fetchModules() {
-  const response = await fetch(new URL("flatviz-modules.json", import.meta.url));
-  if (!response.ok) {
-    throw new Error(`flatviz-modules.json: HTTP ${response.status}`);
+const serverFetch = self.fetch.bind(self);
+self.fetch = async (resource, options) => {
+  const type = PACKED.get(String(resource));
+  if (type === undefined) {
+    return serverFetch(resource, options);
   }
-  return response.json();
-}
+  const response = await serverFetch(`${resource}.gz`);
+  if (!response.ok || response.body === null) {
+    return response;
+  }
+  const body = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Response(body, { headers: { "Content-Type": type } });
+};
 
 async function start() {
-  const modules = fetchModules();
-  modules.catch(() => {}); // reported by the await below, not as an unhandled rejection
   const ignore = () => {};
   const pyodide = await loadPyodide({
     indexURL: PYODIDE,
@@ -28,11 +39,6 @@ async function start() {
     stdout: ignore,
     stderr: ignore,
   });
-  // Pyodide starts in /home/pyodide, which is on sys.path.
-  for (const [path, source] of Object.entries(await modules)) {
-    pyodide.FS.mkdirTree(`/home/pyodide/${path.slice(0, path.lastIndexOf("/"))}`);
-    pyodide.FS.writeFile(`/home/pyodide/${path}`, source);
-  }
   return pyodide.pyimport("flatviz.live").render;
 }
 

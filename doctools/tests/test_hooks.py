@@ -1,15 +1,18 @@
-"""The mkdocs hook's figure wrapping: each inline figure gets one scroll box of its own."""
+"""The mkdocs hook's figure wrapping: each inline figure gets one scroll box of its own,
+named by the figure's title."""
 
 from __future__ import annotations
 
-from doctools.hooks import SCROLL_BOX, wrap_figures
+from doctools.hooks import wrap_figures
 
 FIGURE = '<svg class="fv-figure" role="img"><title>t</title><rect/></svg>'
 DIAGRAM = '<svg class="flatviz x" role="img"><g><svg><rect/></svg></g><path/></svg>'
+LABELS = {FIGURE: "t", DIAGRAM: "Figure"}
 
 
-def boxed(svg: str) -> str:
-    return f"{SCROLL_BOX}{svg}</div>"
+def boxed(svg: str, label: str = "") -> str:
+    name = label or LABELS.get(svg, "Figure")
+    return f'<div class="fv-scroll" role="group" tabindex="0" aria-label="{name}">{svg}</div>'
 
 
 def test_figures_are_boxed_one_by_one() -> None:
@@ -26,7 +29,7 @@ def test_other_svgs_are_left_alone() -> None:
 
 def test_a_figure_inside_another_svg_is_not_boxed_twice() -> None:
     outer = f'<svg class="fv-figure"><g>{FIGURE}</g></svg>'
-    assert wrap_figures(outer) == boxed(outer)
+    assert wrap_figures(outer) == boxed(outer, "t")
     nested_in_plain = f"<svg><g>{FIGURE}</g></svg>"
     assert wrap_figures(nested_in_plain) == nested_in_plain
 
@@ -34,4 +37,14 @@ def test_a_figure_inside_another_svg_is_not_boxed_twice() -> None:
 def test_wrapping_twice_changes_nothing() -> None:
     once = wrap_figures(f"{FIGURE}\n{DIAGRAM}")
     assert wrap_figures(once) == once
-    assert once.count(SCROLL_BOX) == 2
+    assert once.count('<div class="fv-scroll"') == 2
+
+
+def test_the_box_is_named_by_the_figures_title_as_plain_text() -> None:
+    titled = (
+        '<svg class="flatviz"><title>torch.flatten(x): a view,\n  shape "(2, 12)" &lt; 3'
+        "</title><desc>d</desc><title>inner</title></svg>"
+    )
+    assert wrap_figures(titled) == boxed(
+        titled, "torch.flatten(x): a view, shape &quot;(2, 12)&quot; &lt; 3"
+    )

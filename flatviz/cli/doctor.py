@@ -14,8 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flatviz.cli.parser import command_parser, fail
 from flatviz.optional import require
@@ -46,8 +45,7 @@ DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "bool")
 _SHAPE_HELP = "e.g. 8,3,32,32, (8,3,32,32) or 8x3x32x32, or name=SHAPE:dtype for a keyword"
 
 
-@dataclass(frozen=True)
-class InputSpec:
+class InputSpec(NamedTuple):
     """One `--input`: its keyword (None for a positional input), shape and dtype name
     (None: the --dtype default)."""
 

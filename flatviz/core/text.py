@@ -59,12 +59,15 @@ def wrap(text: str, width: int, indent: str = "", subsequent_indent: str = "") -
 
 def keep_edges(items: Sequence[T], edge: int) -> list[T | None]:
     """`items` with all but `edge` at each end replaced by one None, the way torch prints
-    a long dim; unchanged when that would not make it shorter.
+    a long dim; unchanged when that would not make it shorter. It never takes `len` of
+    `items`, which overflows for a range of over 2**31 on 32-bit Python (Pyodide's).
 
     Examples:
         >>> keep_edges(range(10), 2)
         [0, 1, None, 8, 9]
+        >>> keep_edges(range(10**12), 1)
+        [0, None, 999999999999]
     """
-    if len(items) <= 2 * edge + 1:
+    if not items[2 * edge + 1 :]:
         return list(items)
-    return [*items[:edge], None, *items[len(items) - edge :]]
+    return [*items[:edge], None, *(items[-edge:] if edge else [])]

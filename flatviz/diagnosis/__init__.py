@@ -10,6 +10,9 @@ from dataclasses import replace
 import torch
 from torch import nn
 
+from flatviz.core.text import first_line
+from flatviz.diagnosis.describe import label
+from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.engine import (
     UNEXPLAINED,
     Round,
@@ -22,7 +25,6 @@ from flatviz.diagnosis.engine import (
 from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.group import group
 from flatviz.diagnosis.inputs import Inputs, read_inputs
-from flatviz.diagnosis.quote import first_line
 from flatviz.diagnosis.report import DoctorError, Report, Row
 from flatviz.diagnosis.table import rows
 
@@ -81,7 +83,10 @@ def doctor(
     failed = next((r for r in done if unexplained(r)), None)
     if failed is not None:
         trace = failed.first if failed.first.error is not None else failed.second
-        error = first_line(trace.error) if trace.error is not None else "?"
+        quoted = first_line(trace.error) if trace.error is not None else "?"
+        error = f"the model raises: {quoted}"
+        if trace.failed is not None:
+            error = f"{label(trace.failed)} at {where_of(trace.failed)} raises: {quoted}"
         reason = fallback_reason(model, inputs)
         if reason is None:
             done = rounds(on_cpu(model), inputs, where, real=True)
@@ -102,8 +107,9 @@ def _without_unexplained(found: Round) -> Round:
 
 
 def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
+    """The note saying meta could not run the model, and where the runs were made instead."""
     message = (
-        f"On meta the model raises: {error.rstrip('.')}. Meta tensors hold no values, so the "
+        f"On meta, {error.rstrip('.')}. Meta tensors hold no values, so the "
         f"doctor ran it on CPU instead, at batch sizes {sizes[0]} and {sizes[1]} under "
         f"torch.no_grad(), and diagnosed those runs."
     )
@@ -111,14 +117,16 @@ def _cpu_note(error: str, sizes: tuple[int, int]) -> Finding:
 
 
 def _unchecked(error: str, reason: str) -> Finding:
+    """The warning saying the model could not be run at all, with the reason."""
     message = (
-        f"On meta the model raises: {error.rstrip('.')}, which looks like a limit of meta "
+        f"On meta, {error.rstrip('.')}, which looks like a limit of meta "
         f"tensors (they hold no values), not a bug. A CPU run would settle it, but {reason}."
     )
     return Finding("cannot-check", "warning", "model", message, "")
 
 
 def _report(model: nn.Module, inputs: Inputs, done: list[Round], notes: list[Finding]) -> Report:
+    """The report from the rounds: the first round's table and findings, and the fix."""
     table = rows(done[0].first)
     first = done[0].ctx.findings
     errors = _errors(done, table)

@@ -88,6 +88,7 @@ class BatchDims:
 
 
 def _tensors(call: Call) -> list[torch.Tensor]:
+    """A call's tensors: its inputs, then its outputs."""
     return [*call.inputs, *call.outputs]
 
 

@@ -14,9 +14,11 @@ import ast
 import inspect
 import linecache
 import sys
+import textwrap
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from torch import nn
@@ -52,6 +54,7 @@ def recording_builds() -> Iterator[None]:
 
 
 def _tree(path: str) -> ast.Module | None:
+    """The syntax tree of the whole file, or None when it does not parse (a docs page)."""
     lines = linecache.getlines(path)
     try:
         return ast.parse("".join(lines)) if lines else None
@@ -59,58 +62,84 @@ def _tree(path: str) -> ast.Module | None:
         return None
 
 
-def _span_of(node: ast.expr) -> Span:
-    assert node.end_lineno is not None and node.end_col_offset is not None
-    return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+@dataclass(frozen=True)
+class _Found:
+    """A call expression in a file: its node, and the line and column to add to the
+    node's positions (nonzero where it was parsed from its function's own lines)."""
+
+    path: str
+    call: ast.Call
+    lines: int = 0
+    cols: int = 0
+
+    def span(self, node: ast.expr | None = None) -> Span:
+        """The span in the file of `node` (default: the call)."""
+        node = self.call if node is None else node
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        return (
+            node.lineno + self.lines,
+            node.col_offset + self.cols,
+            node.end_lineno + self.lines,
+            node.end_col_offset + self.cols,
+        )
 
 
-def _call_at(path: str, span: Span) -> ast.Call | None:
+def _call_at(path: str, span: Span) -> _Found | None:
+    """The call expression at `span` of `path`."""
     tree = _tree(path)
-    if tree is None:
-        return None
-    return next(
-        (n for n in ast.walk(tree) if isinstance(n, ast.Call) and _span_of(n) == span), None
-    )
+    calls = [] if tree is None else [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    return next((_Found(path, n) for n in calls if _Found(path, n).span() == span), None)
 
 
-def _returned(path: str, call: ast.Call) -> ast.Call:
+def _returned(found: _Found) -> _Found:
     """For `helper()` where `helper` is a function of the same file that returns a call
-    expression, that call; else `call` itself."""
-    tree = _tree(path)
+    expression, that call; else the call itself."""
+    call = found.call
+    tree = _tree(found.path)
     if tree is None or not isinstance(call.func, ast.Name) or call.args or call.keywords:
-        return call
+        return found
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == call.func.id and node.body:
             last = node.body[-1]
             if isinstance(last, ast.Return) and isinstance(last.value, ast.Call):
-                return last.value
-    return call
+                return _Found(found.path, last.value)
+    return found
 
 
-def _assigned(owner: nn.Module, attr: str) -> tuple[str, ast.Call] | None:
-    """`self.<attr> = <call>` in the `__init__` of `owner`'s class (or a base class)."""
+def _function(path: str, first: int) -> tuple[ast.FunctionDef, int, int] | None:
+    """The function whose `def` (or first decorator) is on line `first` of `path`, parsed
+    from its own lines (so a function in a docs page parses too), with the line and
+    column to add to its nodes' positions to place them in the file."""
+    lines = linecache.getlines(path)
+    if not 0 < first <= len(lines):
+        return None
+    block = inspect.getblock(lines[first - 1 :])
+    indent = len(block[0]) - len(block[0].lstrip())
+    try:
+        tree = ast.parse(textwrap.dedent("".join(block)))
+    except SyntaxError:
+        return None
+    node = tree.body[0] if tree.body else None
+    return (node, first - 1, indent) if isinstance(node, ast.FunctionDef) else None
+
+
+def _assigned(owner: nn.Module, attr: str) -> _Found | None:
+    """`self.<attr> = <call>` in the `__init__` of `owner`'s class (or a base class),
+    found through the code of `__init__`: its file and first line."""
     for cls in type(owner).__mro__:
         if cls.__module__.startswith("torch.") or cls is object:
             return None
-        try:
-            path = inspect.getsourcefile(cls)
-            _, first = inspect.getsourcelines(cls)
-        except (OSError, TypeError):
-            continue
-        tree = None if path is None else _tree(path)
-        if path is None or tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.lineno <= first <= node.end_lineno:  # type: ignore[operator]
-                found = _assignment(node, attr)
-                if found is not None:
-                    return path, found
+        code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+        found = None if code is None else _function(code.co_filename, code.co_firstlineno)
+        call = None if found is None else _assignment(found[0], attr)
+        if code is not None and found is not None and call is not None:
+            return _Found(code.co_filename, call, found[1], found[2])
     return None
 
 
-def _assignment(cls: ast.ClassDef, attr: str) -> ast.Call | None:
-    """The call assigned to `self.<attr>` in the class, also in `self.a, self.b = f(), g()`."""
-    for node in ast.walk(cls):
+def _assignment(init: ast.FunctionDef, attr: str) -> ast.Call | None:
+    """The call assigned to `self.<attr>` in `init`, also in `self.a, self.b = f(), g()`."""
+    for node in ast.walk(init):
         if not isinstance(node, ast.Assign):
             continue
         for target in node.targets:
@@ -133,36 +162,38 @@ def _is_self(node: ast.expr, attr: str) -> bool:
     )
 
 
-def _node(model: nn.Module, name: str) -> tuple[str, ast.Call] | None:
-    """The call expression that built the submodule `name` of `model`, with its file."""
+def _node(model: nn.Module, name: str) -> _Found | None:
+    """The call expression that built the submodule `name` of `model`."""
     try:
         module = model.get_submodule(name)
     except AttributeError:
         return None
     recorded = _built.get(module)
     if recorded is not None:
-        call = _call_at(*recorded)
-        return None if call is None else (recorded[0], call)
+        return _call_at(*recorded)
     parent_name, _, attr = name.rpartition(".")
     parent = model.get_submodule(parent_name) if parent_name else model
     if attr.isdigit() and isinstance(parent, (nn.Sequential, nn.ModuleList)) and parent_name:
         found = _node(model, parent_name)
         if found is None:
             return None
-        path, call = found
-        call = _returned(path, call)
-        args = call.args
+        found = _returned(found)
+        args = found.call.args
         if any(isinstance(a, ast.Starred) for a in args) or int(attr) >= len(args):
             return None
         child = args[int(attr)]
-        return (path, child) if isinstance(child, ast.Call) else None
+        return (
+            _Found(found.path, child, found.lines, found.cols)
+            if isinstance(child, ast.Call)
+            else None
+        )
     return _assigned(parent, attr)
 
 
 def built(model: nn.Module, name: str) -> Code | None:
     """The code that built layer `name` of `model` (`nn.Linear(16 * 5 * 5, 120)`)."""
     found = _node(model, name)
-    return None if found is None else code_at(found[0], _span_of(found[1]))
+    return None if found is None else code_at(found.path, found.span())
 
 
 def in_sequential(model: nn.Module, name: str) -> bool:
@@ -174,7 +205,7 @@ def in_sequential(model: nn.Module, name: str) -> bool:
     if not isinstance(model.get_submodule(parent_name), nn.Sequential):
         return False
     parent, child = _node(model, parent_name), _node(model, name)
-    if parent is None or child is None or parent[0] != child[0]:
+    if parent is None or child is None or parent.path != child.path:
         return False
-    args = _returned(parent[0], parent[1]).args
-    return any(_span_of(a) == _span_of(child[1]) for a in args)
+    parent = _returned(parent)
+    return any(parent.span(a) == child.span() for a in parent.call.args)

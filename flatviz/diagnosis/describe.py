@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import torch
 
 from flatviz.diagnosis.trace import Call
@@ -15,11 +13,6 @@ FLATTEN_LIKE = frozenset({"flatten", "view", "reshape", "ravel"})
 #: Calls that contract a dim of their first input: linear and matmul its last, conv dim 1.
 CONTRACTING = {"linear": -1, "matmul": -1, "mm": -1, "bmm": -1, "__matmul__": -1}
 CONVS = frozenset({"conv1d", "conv2d", "conv3d"})
-
-
-def fmt(shape: Iterable[int]) -> str:
-    """A shape as a Python tuple, e.g. `(8, 400)`."""
-    return str(tuple(shape))
 
 
 def where(call: Call) -> str:

@@ -60,6 +60,7 @@ def no_meta_kernel(err: Exception) -> bool:
 
 
 def _map(value: Any, tensor: Callable[[torch.Tensor], torch.Tensor]) -> Any:
+    """`value` with `tensor` applied to every tensor inside it."""
     if isinstance(value, torch.Tensor):
         return tensor(value)
     if isinstance(value, (list, tuple)):
@@ -70,6 +71,7 @@ def _map(value: Any, tensor: Callable[[torch.Tensor], torch.Tensor]) -> Any:
 
 
 def _tensors(value: Any) -> Iterator[torch.Tensor]:
+    """The tensors inside `value`."""
     if isinstance(value, torch.Tensor):
         yield value
     elif isinstance(value, (list, tuple)):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from flatviz.core.text import first_line
 from flatviz.diagnosis.batch import pair_runs, run
 from flatviz.diagnosis.devices import no_meta_kernel
 from flatviz.diagnosis.findings import Context, diagnose
 from flatviz.diagnosis.inputs import Inputs
-from flatviz.diagnosis.quote import first_line
 from flatviz.diagnosis.rules import Rule
 from flatviz.diagnosis.trace import Trace
 

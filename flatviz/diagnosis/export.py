@@ -18,6 +18,7 @@ JSON_VERSION = 1
 
 
 def _row(row: Row, kinds: list[str]) -> dict[str, Any]:
+    """A table row as data, with the kinds of its findings."""
     return {
         "where": row.where,
         "op": row.op,
@@ -30,10 +31,12 @@ def _row(row: Row, kinds: list[str]) -> dict[str, Any]:
 
 
 def _number(value: int | tuple[int, ...]) -> int | list[int]:
+    """A number as JSON has it: an int, or a list for a tuple."""
     return list(value) if isinstance(value, tuple) else value
 
 
 def _edit(edit: Edit) -> dict[str, Any]:
+    """An edit as data."""
     return {
         "where": edit.where,
         "text": edit.text,
@@ -46,6 +49,7 @@ def _edit(edit: Edit) -> dict[str, Any]:
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
+    """A finding as data, its numbers as numbers."""
     return {
         "kind": finding.kind,
         "severity": finding.severity,

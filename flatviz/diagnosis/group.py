@@ -18,6 +18,7 @@ def group(findings: list[Finding]) -> list[Finding]:
 
 
 def _one(same: list[Finding]) -> Finding:
+    """One finding for a group made at one place, counted."""
     first = same[0]
     if len(same) == 1:
         return first
@@ -27,6 +28,6 @@ def _one(same: list[Finding]) -> Finding:
     if all(isinstance(n, int) for n in sizes):
         total = sum(n for n in sizes if isinstance(n, int))
         numbers["total_bytes"] = total
-        extra += f", {total} bytes per batch in all"
+        extra += f", {total} bytes in all"
     message = f"{first.message} ({extra}; the numbers above are the first call's.)"
     return replace(first, message=message, numbers=numbers)

@@ -42,6 +42,7 @@ class Inputs:
         return first.shape[0] if first is not None and first.dim() else 1
 
     def _batched(self, t: torch.Tensor) -> bool:
+        """True for an input whose dim 0 is the batch (its size matches the first input's)."""
         return t.dim() > 0 and t.shape[0] == self.batch
 
     def at(self, batch: int, *, real: bool = False, unsqueeze: bool = False) -> Inputs:

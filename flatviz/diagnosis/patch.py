@@ -19,6 +19,7 @@ def _offset(lines: list[str], line: int, col: int) -> int:
 
 
 def _range(lines: list[str], span: Span) -> tuple[int, int] | None:
+    """The character offsets in the joined `lines` of `span`, or None when it is off the file."""
     line, col, end_line, end_col = span
     if not 1 <= line <= end_line <= len(lines):
         return None

@@ -12,6 +12,7 @@ from typing import Any
 
 import torch
 
+from flatviz.core.text import first_line
 from flatviz.diagnosis.devices import no_meta_kernel
 from flatviz.diagnosis.trace import Call
 
@@ -21,17 +22,12 @@ STRIDE_SENSITIVE = frozenset({"view", "view_as", "as_strided"})
 
 
 def _zeros_like(value: Any, device: torch.device) -> Any:
+    """Zero-memory stand-ins on `device` for the tensors in `value`: a 0-d zero expanded."""
     if isinstance(value, torch.Tensor):
         return torch.zeros((), dtype=value.dtype, device=device).expand(value.shape)
     if isinstance(value, (list, tuple)):
         return type(value)(_zeros_like(v, device) for v in value)
     return value
-
-
-def first_line(err: BaseException) -> str:
-    """The first line of an error's message: what the user pastes into a search box."""
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 def quote(call: Call, device: torch.device) -> str:

@@ -8,15 +8,14 @@ tools; `raise_for_errors()` is for tests and CI.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flatviz.core.text import TEXT_WIDTH, wrap
 from flatviz.diagnosis.export import SEVERITIES, report_data, report_html, to_json
 from flatviz.diagnosis.finding import Edit, Finding
 from flatviz.diagnosis.patch import unified_diff
-from flatviz.plan import TEXT_WIDTH
 
 HEADER = ("where", "op", "input → output", "layout", "finding")
 #: A shape in a sentence, e.g. `(8, 400)`: wrapped text never splits one across lines.
@@ -120,6 +119,7 @@ class Report:
         return to_json(self)
 
     def _title(self) -> str:
+        """The report's first line: the model, its inputs, where and at which batch sizes it ran."""
         first, second = self.batch_sizes
         where = "CPU" if self.device == "cpu" else "meta"
         named = [n for n, _ in self.inputs if not n.isdigit()]
@@ -133,6 +133,7 @@ class Report:
         return f"{self.model} on {given} (ran on {where} at batch sizes {first} and {second})"
 
     def _summary(self) -> str:
+        """The counts of errors, warnings and notes, and whether the model was checked."""
         counts = [_count(sum(f.severity == s for f in self.findings), s) for s in SEVERITIES]
         unchecked = "" if self.checked else "; cannot check the model (see below)"
         return ", ".join(counts) + unchecked
@@ -194,17 +195,12 @@ class Report:
 
 
 def _count(n: int, noun: str) -> str:
+    """`1 error`, `2 notes`."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _wrap(text: str, indent: str) -> Sequence[str]:
+    """`text` wrapped for the terminal, never splitting a shape such as `(8, 400)`."""
     glued = _SHAPE.sub(lambda m: m.group().replace(" ", "\xa0"), text)
-    lines = textwrap.wrap(
-        glued,
-        TEXT_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
+    lines = wrap(glued, TEXT_WIDTH, indent, indent + "  ")
     return [line.replace("\xa0", " ") for line in lines]

@@ -125,3 +125,14 @@ def rows_per_sample(
     packed = len(sizes) == 1 and isinstance(sizes[0], (tuple, list, torch.Size))
     shape = list(sizes[0]) if packed else sizes
     return torch.Tensor.reshape, (x, (x.shape[0], *shape)), {}
+
+
+def squeeze_dims(dims: tuple[int, ...]) -> Change:
+    """A squeeze without dims run as a squeeze of `dims` only."""
+
+    def change(
+        func: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
+    ) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+        return torch.squeeze, (args[0], dims), {}
+
+    return change

@@ -47,6 +47,7 @@ def parse_call(text: str) -> ast.Call | None:
 
 
 def _src(text: str, node: ast.AST) -> str:
+    """The source text of `node` in `text`."""
     segment = ast.get_source_segment(text.strip(), node)
     assert segment is not None
     return segment
@@ -85,13 +86,14 @@ def renamed(text: str, method: str) -> str | None:
 
 
 def flattened(text: str) -> str | None:
-    """The call rewritten to keep one row per sample: `x.view(-1, n)`, `x.reshape(...)`
-    and `x.flatten(...)` as `x.flatten(1)`; `torch.flatten(x, ...)` as `torch.flatten(x, 1)`."""
+    """The call rewritten to keep one row per sample: `x.view(-1, n)`, `x.reshape(...)`,
+    `x.squeeze()` and `x.flatten(...)` as `x.flatten(1)`; `torch.flatten(x, ...)` as
+    `torch.flatten(x, 1)`."""
     call = parse_call(text)
     if call is None:
         return None
     func = call.func
-    if _is_method(call, ("view", "reshape", "flatten")):
+    if _is_method(call, ("view", "reshape", "flatten", "squeeze")):
         assert isinstance(func, ast.Attribute)
         return f"{_src(text, func.value)}.flatten(1)"
     if isinstance(func, ast.Attribute) and func.attr == "flatten" and call.args:
@@ -225,3 +227,16 @@ def unflattened(text: str, sizes: str) -> str:
         return f"({text}).unflatten(0, ({sizes}))"
     primary = isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
     return f"{text if primary else f'({text})'}.unflatten(0, ({sizes}))"
+
+
+def with_dims(text: str, dims: str) -> str | None:
+    """A squeeze without dims given `dims`: `x.squeeze()` as `x.squeeze((2, 3))`,
+    `torch.squeeze(x)` as `torch.squeeze(x, (2, 3))`."""
+    call = parse_call(text)
+    if call is None or call.keywords or not isinstance(call.func, ast.Attribute):
+        return None
+    if _is_method(call, ("squeeze",)) and not call.args:
+        return f"{_src(text, call.func)}({dims})"
+    if call.func.attr == "squeeze" and len(call.args) == 1:
+        return f"{_src(text, call.func)}({_src(text, call.args[0])}, {dims})"
+    return None

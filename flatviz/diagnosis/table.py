@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import torch
 
-from flatviz.diagnosis.describe import CONTRACTING, CONVS, FLATTEN_LIKE, fmt, is_view, label
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, FLATTEN_LIKE, is_view, label
 from flatviz.diagnosis.report import Row
 from flatviz.diagnosis.trace import Trace
 
 #: Calls made in a forward (outside a leaf layer) that get a row of their own.
-SHOWN = FLATTEN_LIKE | CONVS | set(CONTRACTING) | {"transpose", "permute", "unflatten"}
+SHOWN = FLATTEN_LIKE | CONVS | set(CONTRACTING) | {"transpose", "permute", "unflatten", "squeeze"}
 
 
 def rows(trace: Trace) -> tuple[Row, ...]:
@@ -50,14 +51,17 @@ def rows(trace: Trace) -> tuple[Row, ...]:
 
 
 def _shape(t: torch.Tensor | None) -> tuple[int, ...] | None:
+    """A tensor's shape as a tuple (None for no tensor)."""
     return None if t is None else tuple(t.shape)
 
 
 def _verdict(view: bool | None) -> str:
+    """The layout column: view, copy or nothing."""
     return "" if view is None else "view" if view else "copy"
 
 
 def _shapes(x: torch.Tensor | None, out: torch.Tensor | None, done: bool) -> str:
-    left = "?" if x is None else fmt(x.shape)
-    right = "raises" if not done else "?" if out is None else fmt(out.shape)
+    """The shapes column, e.g. `(8, 400) → (8, 120)`; `raises` where the call raised."""
+    left = "?" if x is None else tuple_text(x.shape)
+    right = "raises" if not done else "?" if out is None else tuple_text(out.shape)
     return f"{left} → {right}"

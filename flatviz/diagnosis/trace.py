@@ -139,6 +139,7 @@ def _site(running: Layer | None) -> tuple[str, Site | None]:
 
 
 def _tensor_outputs(out: object) -> tuple[torch.Tensor, ...]:
+    """The tensors a call returned: itself, or those in a tuple or list."""
     if isinstance(out, torch.Tensor):
         return (out,)
     if isinstance(out, (tuple, list)):
@@ -158,6 +159,7 @@ class _Recorder(TorchFunctionMode):
         self.ops = frozenset(r.op for r in rules)
 
     def _rule(self, name: str, layer: Layer | None, source: Site | None) -> Rule | None:
+        """The rule that changes this call: by its layer, or by its place in the source."""
         if layer is not None and layer.leaf:
             return self.rules.get((name, layer.name, None, None))
         if source is None:
@@ -180,7 +182,10 @@ class _Recorder(TorchFunctionMode):
             where = (None, None) if layer is not None and layer.leaf else _site(layer)
             rule = self._rule(name, layer, where[1])
             if rule is not None:
-                func, args, kwargs = rule.change(func, args, kwargs)
+                try:
+                    func, args, kwargs = rule.change(func, args, kwargs)
+                except Exception:  # a fix that does not fit this call: run it as written
+                    rule = None
         fallback = False
         try:
             try:
@@ -211,6 +216,7 @@ class _Recorder(TorchFunctionMode):
         error: Exception | None,
         fallback: bool,
     ) -> None:
+        """Append the call to the trace, with its place, its rule and what it returned or raised."""
         if where is None:
             where = (None, None) if layer is not None and layer.leaf else _site(layer)
         first = outputs[0] if outputs else None

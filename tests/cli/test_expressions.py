@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from flatviz.explain import explain
 from flatviz.expr import MAX_LENGTH, ExpressionError, evaluate
 from flatviz.strided import Strided
+from tests.helpers.examples import examples
 from tests.helpers.imports import imported_by
 from tests.helpers.ops import first_line, ints, torch_chain
 from tests.helpers.oracle import assert_same
@@ -83,7 +84,7 @@ def one_answer(text: str) -> None:
     x.read_values([x.layout.unravel(0)] if x.numel() else [])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=3)), max_size=40))
 def test_token_soup_gets_one_answer(tokens: list[str]) -> None:
     one_answer("".join(tokens))
@@ -101,7 +102,7 @@ VALID = [
 ]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(
     st.sampled_from(VALID),
     st.lists(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import flatviz
 from flatviz import Layout
+from tests.helpers.examples import examples
 from tests.helpers.strategies import derived_layouts, dims, layouts
 from tests.helpers.torch_truth import make_tensor, torch_flatten
 
@@ -41,14 +42,14 @@ def check_against_torch(layout: Layout, start: int, end: int, device: str) -> No
         assert plan.offsets().tolist() == truth.values
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.data())
 def test_random_layouts_match_torch_cpu(data: st.DataObject) -> None:
     layout = data.draw(st.one_of(layouts(), derived_layouts()))
     check_against_torch(layout, *data.draw(dims(layout)), device="cpu")
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(st.data())
 def test_random_layouts_match_torch_meta(data: st.DataObject) -> None:
     layout = data.draw(st.one_of(layouts(), derived_layouts()))

@@ -18,6 +18,7 @@ from flatviz.core.rule import (
     compute_stride,
     infer_size,
 )
+from tests.helpers.examples import examples
 from tests.helpers.strategies import derived_layouts, layouts
 
 
@@ -28,7 +29,7 @@ def flatten_ranges(draw: st.DrawFn) -> tuple[Layout, int, int]:
     return layout, start, draw(st.integers(start, layout.ndim - 1))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(flatten_ranges())
 def test_the_chunk_test_and_the_pair_test_agree(drawn: tuple[Layout, int, int]) -> None:
     layout, start, end = drawn

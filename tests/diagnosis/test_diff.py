@@ -25,6 +25,42 @@ from torch import nn
 
 #: Broken models, each with the input it gets and the number of edits its fix takes.
 MODELS = {
+    "batch-size-as-a-global": (
+        """
+        BATCH = 16
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 8, 3)
+                self.fc = nn.Linear(8 * 6 * 6, 10)
+
+            def forward(self, x):
+                x = F.relu(self.conv(x))
+                x = x.view(BATCH, -1)
+                return self.fc(x)
+        """,
+        (4, 3, 8, 8),
+        1,
+    ),
+    "constructor-batch-size-unlike-the-input": (
+        """
+        class Net(nn.Module):
+            def __init__(self, batch_size=64):
+                super().__init__()
+                self.batch_size = batch_size
+                self.lstm = nn.LSTM(10, 20, batch_first=True)
+                self.fc = nn.Linear(20, 2)
+
+            def forward(self, x):
+                out, _ = self.lstm(x)
+                out = out.contiguous().view(self.batch_size, -1, 20)
+                return self.fc(out[:, -1, :])
+        """,
+        (8, 5, 10),
+        1,
+    ),
     "view-then-linear": (
         """
         class Net(nn.Module):
@@ -146,6 +182,7 @@ def test_the_diff_applied_gives_a_model_that_keeps_the_batch_and_is_clean(
     assert not keeps_the_batch(broken, shape)  # torch: the model as written is broken
     report = flatviz.doctor(broken, torch.randn(shape))
     assert not report.ok and report.fixed, str(report)
+    assert "raises" not in {f.kind for f in report.errors}, str(report)  # each one explained
     assert len(report.fixes) == edits and all(e.placed for e in report.fixes), report.fixes
     diff = report.diff(root=str(tmp_path / "before"))
     assert diff.startswith("--- a/model.py\n+++ b/model.py\n"), diff

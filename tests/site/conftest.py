@@ -1,5 +1,6 @@
 """Fixtures of the site tests: the docs site, built once per session, served on 127.0.0.1,
-and Debian's Chromium driven by Playwright. Every test in this folder is marked ``site``."""
+Debian's Chromium driven by Playwright, and the URL path of every page. Every test in this
+folder is marked ``site``."""
 
 from __future__ import annotations
 
@@ -76,3 +77,13 @@ def browser() -> Iterator[Browser]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> list[str]:
+    """The URL path of every page of the built site."""
+    return sorted(
+        "" if p.parent == site else f"{p.parent.relative_to(site).as_posix()}/"
+        for p in site.rglob("index.html")
+        if p.parent.name != "search"
+    )

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, example, given, settings
 
+from tests.helpers.examples import examples
 from tests.helpers.ops import Flattened, case, flattened
 from tests.helpers.oracle import check_case
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(flattened())
 # torch returns shape (-2, 0) for an empty tensor where it refuses the same expand otherwise.
 @example((case("arange(0).expand(-2, 0)"), 0, -1))

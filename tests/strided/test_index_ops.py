@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given, settings
 
 from flatviz.expr import ExpressionError, evaluate
 from flatviz.strided import arange
+from tests.helpers.examples import examples
 from tests.helpers.ops import INDEX_OPS, SHAPE_OPS, Flattened, flattened
 from tests.helpers.oracle import check_case
 
 OPS = {**INDEX_OPS, "unsqueeze": SHAPE_OPS["unsqueeze"]}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(flattened(OPS))
 def test_index_chains_match_torch(drawn: Flattened) -> None:
     check_case(*drawn)

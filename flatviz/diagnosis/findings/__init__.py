@@ -2,8 +2,8 @@
 `Context`) and names the broken call and its fix.
 
 Errors: `unbatched-input`, `batch-mixing`, `batch-changed`, `missing-flatten`,
-`in-features`, `out-features`, `not-viewable`, and `raises` for a failure none of those
-explains.
+`in-features`, `out-features`, `not-viewable`, `squeeze-batch`, and `raises` for a failure
+none of those explains.
 Warnings where meta alone cannot tell (see each module), and `no-meta-kernel`.
 Notes: `copy`, a flatten-like call that copies, with the bytes it copies per batch.
 
@@ -31,6 +31,7 @@ from flatviz.diagnosis.findings import (
     not_viewable,
     out_features,
     raises,
+    squeeze_batch,
     unbatched_input,
 )
 from flatviz.diagnosis.findings.context import Context
@@ -45,6 +46,7 @@ CALL_CHECKS: tuple[Callable[[Context, Call], None], ...] = (
     batch_changed.check_call,
     not_viewable.check_call,
     out_features.check_call,
+    squeeze_batch.check_call,
 )
 #: Checks of the whole run, after the call checks; `raises` last, for what none explains.
 RUN_CHECKS: tuple[Callable[[Context], None], ...] = (

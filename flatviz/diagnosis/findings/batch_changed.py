@@ -13,8 +13,9 @@ from fractions import Fraction
 
 import torch
 
+from flatviz.core.text import tuple_text
 from flatviz.diagnosis.batch import output_tensors
-from flatviz.diagnosis.describe import fmt, named, samples
+from flatviz.diagnosis.describe import FLATTEN_LIKE, named, samples
 from flatviz.diagnosis.describe import where as where_of
 from flatviz.diagnosis.finding import Edit
 from flatviz.diagnosis.findings.context import Context
@@ -24,6 +25,7 @@ from flatviz.diagnosis.rules import OUTPUT, Rule, batch_from_input, unfold_outpu
 from flatviz.diagnosis.source import (
     base_name,
     code_at,
+    flattened,
     receiver,
     returned,
     unflattened,
@@ -58,7 +60,7 @@ def _rows_of(ctx: Context, call: Call) -> None:
         "batch-changed",
         call,
         f"{named(call)} asks for rows of {row} values, but each of the "
-        f"{samples(x.shape[0])} in {fmt(x.shape)} has {per_sample}: the rows would not be "
+        f"{samples(x.shape[0])} in {tuple_text(x.shape)} has {per_sample}: the rows would not be "
         f"samples.",
         text,
         raised=True,
@@ -78,27 +80,18 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         return False
     if not dims or dims.get(0) != 1 or shape[0] == -1 or twin_shape[0] != shape[0]:
         return False
-    if call.seq in ctx.blamed:
-        return False
+    kept = None if call.output is None else ctx.batch.of(call.output)
+    if call.seq in ctx.blamed or (kept and 1 in kept.values()):
+        return False  # the batch is kept in another dim: `x.view(1, B, C)` adds a dim
     ctx.blamed.add(call.seq)
     batch, written = x.shape[0], shape[0]
     if written != batch:
-        tail = f"but its input {fmt(x.shape)} holds {samples(batch)}."
+        tail = f"but its input {tuple_text(x.shape)} holds {samples(batch)}."
     else:
-        gives = "raises" if twin.output is None else f"gives {fmt(twin.output.shape)}"
-        tail = (
-            f"right for these {samples(batch)}, wrong at batch size {ctx.batch.other}, "
-            f"where it {gives}."
-        )
-    found = None if call.source is None else code_at(call.source.path, call.source.span)
-    recv = None if found is None else receiver(found.text)
-    size = f"{recv or 'x'}.size(0)"
-
-    def rewrite(text: str) -> str | None:
-        return None if recv is None else with_first_size(text, size)
-
-    text = f"{size} as the first size, which keeps the batch at any batch size"
-    change = at_call(call, rewrite, text, batch_from_input(0))
+        gives = "raises" if twin.output is None else f"gives {tuple_text(twin.output.shape)}"
+        tail = f"right at batch size {batch}, wrong at {ctx.batch.other}, where it {gives}."
+    text = "the input's dim 0 as the first size, x.size(0), which keeps the batch at any size"
+    change = at_call(call, lambda t: _batch_first(t, shape), text, batch_from_input(0))
     ctx.add(
         "batch-changed",
         call,
@@ -110,6 +103,22 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         change=change,
     )
     return True
+
+
+def _batch_first(text: str, shape: tuple[int, ...]) -> str | None:
+    """A view with a number for its first size, rewritten to take the batch from its
+    input, evaluated once: `x.view(x.size(0), ...)` when `x` is a name, else `-1` in its
+    place when every other size is given, else `.flatten(1)` for a `(B, -1)` view."""
+    recv = receiver(text)
+    whole = receiver(text, simple=False)
+    base = recv or (None if whole is None else base_name(whole))
+    if base is not None:
+        return with_first_size(text, f"{base}.size(0)")
+    if -1 not in shape[1:]:
+        return with_first_size(text, "-1")
+    if len(shape) == 2:
+        return flattened(text)
+    return None
 
 
 def check(ctx: Context) -> None:
@@ -137,6 +146,8 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
         return
     producer, x = found
     if producer.seq in ctx.blamed:
+        if failed is not None:
+            ctx.blame_error_on(producer)
         return
     ctx.blamed.add(producer.seq)
     src, at = ctx.with_samples(producer.inputs[0]), ""
@@ -144,7 +155,7 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
         x, at = ctx.batch.pairs[id(x)], f"at batch size {ctx.batch.other}, "
     rows = x.shape[0]
     merged = leading_merge(tuple(src.shape), tuple(x.shape))
-    text, change = ctx.rows_fix(producer)
+    text, change = ctx.rows_fix(producer) if producer.name in FLATTEN_LIKE else ("", None)
     numbers = {"batch": src.shape[0], "rows": rows, "features": math.prod(src.shape[1:])}
     if failed is None and merged is not None and x.dim() > 2:
         _never_unfolded(ctx, producer, src, end, merged)
@@ -154,10 +165,11 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
             "batch-changed",
             producer,
             f"{at}{named(producer)} merges the batch with dims 1..{merged} of "
-            f"{fmt(src.shape)}, and the model returns {rows} rows {fmt(x.shape)}. That "
+            f"{tuple_text(src.shape)}, and the model returns {rows} rows "
+            f"{tuple_text(x.shape)}. That "
             f"is right when the rows are meant (logits flattened for a loss), wrong "
             f"when each row should be one sample.",
-            f"{text}, if each row should be one sample",
+            f"{text}, if each row should be one sample" if text else "",
             severity="warning",
             numbers=numbers,
         )
@@ -167,8 +179,8 @@ def _regrouped(ctx: Context, end: torch.Tensor, failed: Call | None) -> None:
     ctx.add(
         kind,
         producer,
-        f"{at}{named(producer)} {verb} {samples(src.shape[0])} {fmt(src.shape)} into "
-        f"{rows} rows {fmt(x.shape)}: each row is no longer one sample.",
+        f"{at}{named(producer)} {verb} {samples(src.shape[0])} {tuple_text(src.shape)} into "
+        f"{rows} rows {tuple_text(x.shape)}: each row is no longer one sample.",
         text,
         raised=failed is not None and failed.name == "linear",
         numbers=numbers,
@@ -183,8 +195,8 @@ def _never_unfolded(
     `(B * T, C, H, W)`), and the model returns the per-frame results still folded."""
     folded = math.prod(src.shape[: merged + 1])
     message = (
-        f"{named(fold)} folds the batch with dims 1..{merged} of {fmt(src.shape)} into "
-        f"{folded} frames, and the model returns them still folded: {fmt(out.shape)}, "
+        f"{named(fold)} folds the batch with dims 1..{merged} of {tuple_text(src.shape)} into "
+        f"{folded} frames, and the model returns them still folded: {tuple_text(out.shape)}, "
         f"{out.shape[0] // max(src.shape[0], 1)} rows per sample. Unfold them before "
         f"returning, as a TimeDistributed wrapper does."
     )
@@ -220,8 +232,8 @@ def _output(ctx: Context, out: torch.Tensor, dims: dict[int, Fraction]) -> None:
         return
     first, second = ctx.batch.batch, ctx.batch.other
     returns = (
-        f"The model returns {fmt(out.shape)} at batch size {first} and {fmt(twin.shape)} "
-        f"at batch size {second}"
+        f"The model returns {tuple_text(out.shape)} at batch size {first} and "
+        f"{tuple_text(twin.shape)} at batch size {second}"
     )
     if 0 in dims:
         message = f"{returns}: dim 0 holds {dims[0]} rows per sample, not one sample a row."

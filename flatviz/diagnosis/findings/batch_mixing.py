@@ -4,7 +4,8 @@ together. An error when a flatten merged the batch into that dim, a warning othe
 
 from __future__ import annotations
 
-from flatviz.diagnosis.describe import CONTRACTING, CONVS, fmt, named, samples
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, named, samples
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.trace import Call
 
@@ -42,8 +43,8 @@ def check_call(ctx: Context, call: Call) -> None:
         return
     out = merge.output.shape if merge.output is not None else ()
     message = (
-        f"{named(merge)} merges the batch dim of {fmt(merge.inputs[0].shape)} into "
-        f"{fmt(out)}, so {named(call)} contracts the samples together: {holds} "
+        f"{named(merge)} merges the batch dim of {tuple_text(merge.inputs[0].shape)} into "
+        f"{tuple_text(out)}, so {named(call)} contracts the samples together: {holds} "
         f"of {per_sample} features."
     )
     text, change = ctx.rows_fix(merge)

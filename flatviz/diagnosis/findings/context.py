@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 import torch
 from torch import nn
 
+from flatviz.core.text import tuple_text
 from flatviz.diagnosis.batch import BatchDims
 from flatviz.diagnosis.construction import built
-from flatviz.diagnosis.describe import CONTRACTING, CONVS, fmt, named, row_of, where
+from flatviz.diagnosis.describe import CONTRACTING, CONVS, named, row_of, where
 from flatviz.diagnosis.finding import Finding
 from flatviz.diagnosis.findings.shapes import shape_args
 from flatviz.diagnosis.fixes import Fix, at_call, at_layer
@@ -92,6 +94,18 @@ class Context:
         if follows is not None:
             self.follows[id(finding)] = follows
         self.findings.append(finding)
+
+    def blame_error_on(self, call: Call) -> None:
+        """Quote the error the run hit in the finding already made at `call`, which
+        explains it (the rows it regrouped reach the call that raised)."""
+        if self.error is None or self.explained:
+            return
+        for i, f in enumerate(self.findings):
+            if f.seq == row_of(call) and f.where == where(call) and f.severity == "error":
+                message = f"{f.message} Torch raises: {self.error}"
+                self.findings[i] = replace(f, message=message)
+                self.explained = True
+                return
 
     def note(
         self,
@@ -238,7 +252,7 @@ class Context:
         """The fix of a flatten-like call that should keep one row per sample: in the
         user's terms (`x.flatten(1)`, `nn.Flatten(start_dim=1)`), with the shape it gives."""
         src = call.inputs[0]
-        gives = f", which gives {fmt((src.shape[0], math.prod(src.shape[1:])))}"
+        gives = f", which gives {tuple_text((src.shape[0], math.prod(src.shape[1:])))}"
         layer = call.layer if call.in_layer else None
         rewrite: Callable[[str], str | None] = flattened
         if layer is not None and isinstance(layer.module, nn.Flatten):
@@ -251,7 +265,7 @@ class Context:
         if layer is None and out is not None and self._feeds_sequence(call):
             rewrite, change = _batch_in_front, rows_per_sample
             steps = out.shape[0] // max(src.shape[0], 1)
-            gives = f", which gives {fmt((src.shape[0], steps, out.shape[-1]))}"
+            gives = f", which gives {tuple_text((src.shape[0], steps, out.shape[-1]))}"
         new = None if code is None else rewrite(code.text)
         text = (new or flatten_fix(call)) + gives
         if layer is not None:
@@ -272,11 +286,13 @@ class Context:
 
 
 def _batch_in_front(text: str) -> str | None:
+    """`x.view(-1, n)` as `x.view(x.size(0), -1, n)`, for a name `x`."""
     recv = receiver(text)
     return None if recv is None else with_first_size(text, f"{recv}.size(0)", insert=True)
 
 
 def _start_dim_1(text: str) -> str | None:
+    """`nn.Flatten(...)` as `nn.Flatten(start_dim=1)`."""
     return with_only(text, "start_dim=1")
 
 
@@ -289,4 +305,4 @@ def flatten_fix(call: Call) -> str:
     return "x.flatten(1)"
 
 
-__all__ = ["Context", "flatten_fix", "fmt", "named"]
+__all__ = ["Context", "flatten_fix", "named"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flatviz.diagnosis.describe import fmt, is_view, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import is_view, named
 from flatviz.diagnosis.findings.context import Context
 
 
@@ -13,12 +14,16 @@ def check(ctx: Context) -> None:
             continue
         nbytes = call.output.numel() * call.output.element_size()
         batch = ctx.batch.batch
-        per = f" ({nbytes // batch} per sample)" if batch and nbytes % batch == 0 else ""
+        if ctx.batch.of(call.output) == {}:  # the same at any batch size: not per sample
+            cost = f"{nbytes} bytes, whatever the batch size"
+        else:
+            per = f" ({nbytes // batch} per sample)" if batch and nbytes % batch == 0 else ""
+            cost = f"{nbytes} bytes per batch{per}"
         ctx.note(
             "copy",
             "note",
             call,
-            f"{named(call)} copies {fmt(call.inputs[0].shape)} into "
-            f"{fmt(call.output.shape)}: {nbytes} bytes per batch{per}.",
+            f"{named(call)} copies {tuple_text(call.inputs[0].shape)} into "
+            f"{tuple_text(call.output.shape)}: {cost}.",
             numbers={"bytes": nbytes},
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flatviz.diagnosis.describe import fmt, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.fixes import at_call, at_layer
 from flatviz.diagnosis.rules import resize_linear
@@ -20,7 +21,7 @@ def check_call(ctx: Context, call: Call) -> None:
     if got == in_features or ctx.explained_by_batch(x):
         return
     message = (
-        f"{named(call)} has in_features={in_features}, but {fmt(x.shape)} arrives: "
+        f"{named(call)} has in_features={in_features}, but {tuple_text(x.shape)} arrives: "
         f"{got} features per row."
     )
     fix = f"nn.Linear({got}, {out_features}), or nn.LazyLinear({out_features})"

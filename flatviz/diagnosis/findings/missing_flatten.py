@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from flatviz.diagnosis.describe import fmt, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.fixes import at_call, flatten_before
 from flatviz.diagnosis.rules import resize_linear
@@ -24,12 +25,12 @@ def check_call(ctx: Context, call: Call) -> None:
     out_features, in_features = weight.shape[0], weight.shape[-1]
     features = math.prod(x.shape[1:])
     message = (
-        f"{named(call)} is applied to the {x.dim()}-d activation {fmt(x.shape)} of "
+        f"{named(call)} is applied to the {x.dim()}-d activation {tuple_text(x.shape)} of "
         f"{named(conv)}, so it mixes only the last dim ({x.shape[-1]} values) instead of "
         f"each sample's {features} features."
     )
     linear = "" if features == in_features else f" and nn.Linear({features}, {out_features})"
-    fix = f"add nn.Flatten() before it, which gives {fmt((x.shape[0], features))}{linear}"
+    fix = f"add nn.Flatten() before it, which gives {tuple_text((x.shape[0], features))}{linear}"
     change = resize_linear(in_features=features, flatten=True)
     if call.in_layer and call.layer is not None:
         sized = None if features == in_features else features

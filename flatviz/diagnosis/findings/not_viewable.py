@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import torch
 
-from flatviz.diagnosis.describe import fmt, named
+from flatviz.core.layout import Layout
+from flatviz.core.rule import blocking_pair, blocking_sentence
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.findings.shapes import merged_groups, resolve, shape_args
 from flatviz.diagnosis.fixes import at_call
 from flatviz.diagnosis.rules import as_reshape
 from flatviz.diagnosis.source import code_at, renamed
 from flatviz.diagnosis.trace import Call
-from flatviz.explain import explain
 
 #: Ops whose output strides on CPU or CUDA follow their input's, but are contiguous on meta.
 DEVICE_LAYOUT = frozenset({"scaled_dot_product_attention"})
@@ -40,8 +42,8 @@ def check_call(ctx: Context, call: Call) -> None:
     copied = x.numel() * x.element_size()
     fix = f"{reshape}, which copies {copied} bytes per batch, or {contiguous}"
     message = (
-        f"{named(call)} needs a view, but {fmt(x.shape)} with strides {fmt(x.stride())} "
-        f"has none for {fmt(sizes)}.{_blocking(x, sizes)}"
+        f"{named(call)} needs a view, but {tuple_text(x.shape)} with strides "
+        f"{tuple_text(x.stride())} has none for {tuple_text(sizes)}.{_blocking(x, sizes)}"
     )
     conv = ctx.conv_source(x) if x.dim() >= 4 else None
     if conv is not None and conv.output is not None and not conv.output.is_contiguous():
@@ -66,13 +68,10 @@ def check_call(ctx: Context, call: Call) -> None:
 
 def _blocking(x: torch.Tensor, sizes: tuple[int, ...]) -> str:
     """The sentence naming the first pair of dims the view would merge and cannot."""
+    layout = Layout(tuple(x.shape), tuple(x.stride()))
     for start, end in merged_groups(tuple(x.shape), sizes):
-        plan = explain(x, start, end)
-        if plan.blocking is not None:
-            i, j = plan.blocking
-            st, sz = x.stride(), x.shape
-            return (
-                f" Dims {i} and {j} cannot merge: stride[{i}] = {st[i]}, but size[{j}] * "
-                f"stride[{j}] = {sz[j]} * {st[j]} = {sz[j] * st[j]}."
-            )
+        pair = blocking_pair(layout, start, end)
+        if pair is not None:
+            sentence = blocking_sentence(layout, *pair)
+            return f" {sentence[0].upper()}{sentence[1:]}."
     return ""

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 
-from flatviz.diagnosis.describe import fmt, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.findings.shapes import resolve, shape_args
 from flatviz.diagnosis.fixes import at_call, at_layer
@@ -40,8 +41,8 @@ def check_call(ctx: Context, call: Call) -> None:
     fix = f"nn.Linear({in_features}, {needed})"
     message = (
         f"{named(call)} needs {needed} values per sample, but {named(linear)} returns "
-        f"{got} (out_features={got}), so its {fmt(x.shape)} cannot take the shape "
-        f"{fmt(shape)}."
+        f"{got} (out_features={got}), so its {tuple_text(x.shape)} cannot take the shape "
+        f"{tuple_text(shape)}."
     )
     change = resize_linear(out_features=needed)
 

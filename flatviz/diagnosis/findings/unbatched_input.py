@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import torch
 
-from flatviz.diagnosis.describe import CONVS, fmt, named
+from flatviz.core.text import tuple_text
+from flatviz.diagnosis.describe import CONVS, named
 from flatviz.diagnosis.finding import Edit
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.fixes import Fix
@@ -27,9 +28,9 @@ def check(ctx: Context, model_input: torch.Tensor | None) -> None:
         ctx.add(
             "unbatched-input",
             call,
-            f"{named(call)} takes a batch of samples, but the input {fmt(x.shape)} is one "
+            f"{named(call)} takes a batch of samples, but the input {tuple_text(x.shape)} is one "
             f"sample without the batch dim, so later layers take its first dim for the batch.",
-            f"model(x.unsqueeze(0)), whose shape is {fmt((1, *x.shape))}",
+            f"model(x.unsqueeze(0)), whose shape is {tuple_text((1, *x.shape))}",
             raised=True,
             numbers={"dims": x.dim()},
             change=Fix((Edit("input", "call the model on x.unsqueeze(0): a batch of one"),)),
