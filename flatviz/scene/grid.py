@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flatviz.core.text import keep_edges
 from flatviz.scene.canvas import Canvas, baseline
 from flatviz.scene.primitives import Box, Text
 from flatviz.style import CELL_H, CELL_PAD, CELL_W, text_width
@@ -28,12 +29,8 @@ FOLD_SAVING = 2 * CELL_H
 
 
 def shown(size: int, edge: int, elide: bool) -> list[int | None]:
-    """Indices drawn along a dim of `size`; None marks the elided middle (`keep_edges`,
-    worked out without `len(range(size))`, which a dim of 2**31 or more overflows in the
-    explorer's 32-bit Python)."""
-    if not elide or size <= 2 * edge + 1:
-        return list(range(size))
-    return [*range(edge), None, *range(size - edge, size)]
+    """Indices drawn along a dim of `size`; None marks the elided middle."""
+    return keep_edges(range(size), edge) if elide else list(range(size))
 
 
 def _axes(shape: Sequence[int], edge: int, elide: bool) -> list[list[int | None]]:
