@@ -4,6 +4,7 @@ against what it is drawn on, in the light and the dark theme (WCAG 2.2 AA)."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import io
 import re
 import textwrap
@@ -120,3 +121,13 @@ def test_the_highlight_labels_read() -> None:
 def test_cell_ink_reads_on_every_shade_in_both_themes() -> None:
     for th in THEMES.values():
         assert min(contrast(th.ink(k), shade) for k, shade in enumerate(th.shades)) >= AA
+
+
+def test_shades_read_in_order_without_hue() -> None:
+    """The read-order shades get lighter at every step in both themes, so the order reads
+    in lightness alone: with any colour-vision deficiency, and in greyscale."""
+    from flatviz.palette import luminance
+
+    for th in THEMES.values():
+        light = [luminance(shade) for shade in th.shades]
+        assert all(a < b for a, b in itertools.pairwise(light)), th.name
