@@ -4,8 +4,8 @@ against what it is drawn on, in the light and the dark theme (WCAG 2.2 AA)."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import io
+import itertools
 import re
 import textwrap
 from pathlib import Path
