@@ -97,3 +97,19 @@ def flatten_before(
     else:
         new = f"{_sibling(code.text, 'Sequential')[:-1]}{flatten}, {sized})"
     return Fix((Edit(layer.name, text, code.text, new, code.path, code.span),), (rule,))
+
+
+def linear_argument(
+    model: nn.Module, linear: Call, arg: tuple[int, str, int], text: str, change: Change
+) -> Fix:
+    """Set a Linear's argument `arg` (position, name, value) where the layer is built; for a
+    bare `F.linear` call, an instruction to give its weight that many rows or columns."""
+    position, name, value = arg
+
+    def rewrite(code: str) -> str | None:
+        return with_argument(code, position, name, str(value))
+
+    if linear.in_layer and linear.layer is not None:
+        return at_layer(model, linear.layer, rewrite, text, "linear", change)
+    axis = "columns" if position == 0 else "rows"
+    return at_call(linear, lambda code: None, f"give the weight {value} {axis}", change)

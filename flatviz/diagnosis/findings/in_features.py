@@ -5,9 +5,8 @@ from __future__ import annotations
 from flatviz.core.text import tuple_text
 from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
-from flatviz.diagnosis.fixes import at_call, at_layer
+from flatviz.diagnosis.fixes import linear_argument
 from flatviz.diagnosis.rules import resize_linear
-from flatviz.diagnosis.source import with_argument
 from flatviz.diagnosis.trace import Call
 
 
@@ -26,14 +25,7 @@ def check_call(ctx: Context, call: Call) -> None:
     )
     fix = f"nn.Linear({got}, {out_features}), or nn.LazyLinear({out_features})"
     change = resize_linear(in_features=got)
-
-    def rewrite(text: str) -> str | None:
-        return with_argument(text, 0, "in_features", str(got))
-
-    if call.in_layer and call.layer is not None:
-        edits = at_layer(ctx.model, call.layer, rewrite, fix, "linear", change)
-    else:
-        edits = at_call(call, lambda text: None, f"give the weight {got} columns", change)
+    edits = linear_argument(ctx.model, call, (0, "in_features", got), fix, change)
     numbers = {"in_features": in_features, "arrives": got, "out_features": out_features}
     ctx.add(
         "in-features",

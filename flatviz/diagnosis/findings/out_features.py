@@ -10,9 +10,8 @@ from flatviz.core.text import tuple_text
 from flatviz.diagnosis.describe import named
 from flatviz.diagnosis.findings.context import Context
 from flatviz.diagnosis.findings.shapes import resolve, shape_args
-from flatviz.diagnosis.fixes import at_call, at_layer
+from flatviz.diagnosis.fixes import linear_argument
 from flatviz.diagnosis.rules import resize_linear
-from flatviz.diagnosis.source import with_argument
 from flatviz.diagnosis.trace import Call
 
 #: Ops that keep each value where it is: the walk back from the view to its Linear.
@@ -45,13 +44,6 @@ def check_call(ctx: Context, call: Call) -> None:
         f"{tuple_text(shape)}."
     )
     change = resize_linear(out_features=needed)
-
-    def rewrite(text: str) -> str | None:
-        return with_argument(text, 1, "out_features", str(needed))
-
-    if linear.in_layer and linear.layer is not None:
-        edits = at_layer(ctx.model, linear.layer, rewrite, fix, "linear", change)
-    else:
-        edits = at_call(linear, lambda text: None, f"give the weight {needed} rows", change)
+    edits = linear_argument(ctx.model, linear, (1, "out_features", needed), fix, change)
     numbers = {"out_features": got, "needed": needed, "in_features": in_features}
     ctx.add("out-features", linear, message, fix, raised=True, numbers=numbers, change=edits)
