@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import torch
 
+from flatviz.core.rule import ShapeError, infer_size
 from flatviz.diagnosis.trace import Call
 
 
@@ -21,16 +22,12 @@ def shape_args(call: Call) -> tuple[int, ...] | None:
 
 
 def resolve(shape: tuple[int, ...], numel: int) -> tuple[int, ...] | None:
-    """`shape` with its -1 inferred from `numel` as torch's view does; None when torch
-    could not resolve it (two -1s, a bad size, or a count that does not fit)."""
-    known = math.prod(s for s in shape if s != -1)
-    if any(s < -1 for s in shape) or shape.count(-1) > 1:
+    """`shape` with its -1 inferred from `numel` as torch's view does (the core's
+    `infer_size`); None when torch could not resolve it."""
+    try:
+        return infer_size(shape, numel)
+    except ShapeError:
         return None
-    if -1 not in shape:
-        return shape if known == numel else None
-    if known == 0 or numel % known:
-        return None
-    return tuple(numel // known if s == -1 else s for s in shape)
 
 
 def leading_merge(old: tuple[int, ...], new: tuple[int, ...]) -> int | None:
