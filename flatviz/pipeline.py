@@ -1,28 +1,25 @@
 """The public picture functions: array -> layout -> plan -> scene, then a painter at the
-edge. Each is `flatviz.render.render` read one way."""
+edge. Each is `flatviz.render.render` read one way; their keyword arguments are the fields
+of `flatviz.render.Options` (`name`, `cell_text`, `edge_items`, `width`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from flatviz.optional import require
-from flatviz.render import Options, render
+from flatviz.render import options_of, render
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from flatviz.display import SVG
     from flatviz.paint.mpl import FlattenFigure
+    from flatviz.render import PictureOptions
     from flatviz.scene import Scene
 
 
 def diagram(
-    x: object,
-    start_dim: int = 0,
-    end_dim: int = -1,
-    *,
-    name: str = "x",
-    cell_text: str = "address",
-    edge_items: int = 2,
-    width: float | None = None,
+    x: object, start_dim: int = 0, end_dim: int = -1, **options: Unpack[PictureOptions]
 ) -> Scene:
     """The picture of `torch.flatten(x, start_dim, end_dim)` as plain data, for any painter.
 
@@ -30,27 +27,22 @@ def diagram(
         x: A torch tensor, a numpy array or a `Layout`, as for `explain`.
         start_dim: The first dim to flatten.
         end_dim: The last dim to flatten.
-        name: What `x` is called in every title and label.
-        cell_text: What cells show: `"address"` (storage address) or `"values"`.
-        edge_items: Cells kept at each end of a dim when a tensor of more than 64
-            elements is elided, so the picture costs the same for any size.
-        width: The page width to lay the panels out for, in px. None (the default) lays
-            them out for a desktop's content column (688 px: two columns of panels) and
-            for a phone's (358 px: one column); the SVG switches between the two.
+        **options: How to draw it, by keyword:
+
+            - `name`: what `x` is called in every title and label (default `"x"`);
+            - `cell_text`: what cells show, `"address"` (storage address, the default) or
+              `"values"`;
+            - `edge_items`: cells kept at each end of a dim when a tensor of more than 64
+              elements is elided, so the picture costs the same for any size (default 2);
+            - `width`: the page width to lay the panels out for, in px. None (the default)
+              lays them out for a desktop's content column (688 px: two columns of
+              panels) and for a phone's (358 px: one column); the SVG switches between
+              the two.
     """
-    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
+    return render(x, start_dim, end_dim, options_of("diagram", dict(options))).scene
 
 
-def svg(
-    x: object,
-    start_dim: int = 0,
-    end_dim: int = -1,
-    *,
-    name: str = "x",
-    cell_text: str = "address",
-    edge_items: int = 2,
-    width: float | None = None,
-) -> SVG:
+def svg(x: object, start_dim: int = 0, end_dim: int = -1, **options: Unpack[PictureOptions]) -> SVG:
     """The diagram of `torch.flatten(x, start_dim, end_dim)` as SVG text, in pure Python.
 
     Real `<text>`, a `<title>` and `<desc>` for screen readers, a tooltip per cell, and
@@ -63,7 +55,7 @@ def svg(
         >>> print(svg(Layout((2, 4, 3), (12, 1, 4)), start_dim=1, name="t").splitlines()[1])
         <title>torch.flatten(t, start_dim=1, end_dim=2): a copy, result shape (2, 12)</title>
     """
-    return render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).svg
+    return render(x, start_dim, end_dim, options_of("svg", dict(options))).svg
 
 
 def draw(
@@ -72,10 +64,7 @@ def draw(
     end_dim: int = -1,
     *,
     theme: str = "light",
-    name: str = "x",
-    cell_text: str = "address",
-    edge_items: int = 2,
-    width: float | None = None,
+    **options: Unpack[PictureOptions],
 ) -> FlattenFigure:
     """The same diagram as a matplotlib Figure (made without pyplot) in one theme, for
     PNG and PDF files (`flatviz.save`) and Jupyter, laid out for `width` (None: a
@@ -84,5 +73,5 @@ def draw(
     require("matplotlib", "flatviz.draw")
     from flatviz.paint.mpl import paint
 
-    scene = render(x, start_dim, end_dim, Options(name, cell_text, edge_items, width)).scene
+    scene = render(x, start_dim, end_dim, options_of("draw", dict(options))).scene
     return paint(scene, theme)

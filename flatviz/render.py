@@ -8,7 +8,7 @@ imported) the first time they are read, so a text answer never loads the picture
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from flatviz.core.cells import check_cell_text
 from flatviz.core.source import Source
@@ -36,6 +36,25 @@ class Options(NamedTuple):
     cell_text: str = "address"
     edge_items: int = 2
     width: float | None = None
+
+
+class PictureOptions(TypedDict, total=False):
+    """The keyword arguments `svg`, `draw` and `diagram` share: the fields of `Options`,
+    each optional, with `Options`'s defaults."""
+
+    name: str
+    cell_text: str
+    edge_items: int
+    width: float | None
+
+
+def options_of(caller: str, given: dict[str, Any]) -> Options:
+    """`Options` from a picture function's keyword arguments; a TypeError names a keyword
+    that `caller` does not take, as Python would for an explicit signature."""
+    unknown = sorted(set(given) - set(Options._fields))
+    if unknown:
+        raise TypeError(f"{caller}() got an unexpected keyword argument {unknown[0]!r}")
+    return Options(**given)
 
 
 class Rendered:

@@ -8,58 +8,40 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from flatviz.diagnosis.finding import Edit, Finding
+from flatviz.diagnosis.finding import Edit
 
 if TYPE_CHECKING:
-    from flatviz.diagnosis.report import Report, Row
+    from flatviz.diagnosis.report import Report
 
 #: The version of the JSON layout; it changes when a field changes meaning or goes.
 JSON_VERSION = 1
 
 
-def _row(row: Row, kinds: list[str]) -> dict[str, Any]:
-    """A table row as data, with the kinds of its findings."""
-    return {
-        "where": row.where,
-        "op": row.op,
-        "input": None if row.input is None else list(row.input),
-        "output": None if row.output is None else list(row.output),
-        "raises": row.raises,
-        "layout": row.layout or None,
-        "findings": kinds,
-    }
+#: The attributes each record exports, in order; a name ending in `?` is None when empty.
+_ROW = ("where", "op", "input", "output", "raises", "layout?")
+_FINDING = ("kind", "severity", "where", "message", "fix?", "numbers", "step", "edits")
+_EDIT = ("where", "text", "placed", "path", "span", "old", "new")
 
 
-def _number(value: int | tuple[int, ...]) -> int | list[int]:
-    """A number as JSON has it: an int, or a list for a tuple."""
-    return list(value) if isinstance(value, tuple) else value
+def _data(record: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """A row, finding or edit as data: its attributes `names`, numbers as numbers."""
+    data = {}
+    for name in names:
+        key = name.rstrip("?")
+        value = getattr(record, key)
+        data[key] = None if name != key and not value else _plain(value)
+    return data
 
 
-def _edit(edit: Edit) -> dict[str, Any]:
-    """An edit as data."""
-    return {
-        "where": edit.where,
-        "text": edit.text,
-        "placed": edit.placed,
-        "path": edit.path,
-        "span": None if edit.span is None else list(edit.span),
-        "old": edit.old,
-        "new": edit.new,
-    }
-
-
-def _finding(finding: Finding) -> dict[str, Any]:
-    """A finding as data, its numbers as numbers."""
-    return {
-        "kind": finding.kind,
-        "severity": finding.severity,
-        "where": finding.where,
-        "message": finding.message,
-        "fix": finding.fix or None,
-        "numbers": {k: _number(v) for k, v in finding.numbers.items()},
-        "step": finding.step,
-        "edits": [_edit(e) for e in finding.edits],
-    }
+def _plain(value: Any) -> Any:
+    """A value as JSON has it: a tuple as a list, an edit as data."""
+    if isinstance(value, Edit):
+        return _data(value, _EDIT)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -75,9 +57,9 @@ def report_data(report: Report) -> dict[str, Any]:
         "ok": report.ok,
         "error": report.error,
         "counts": {s: sum(f.severity == s for f in report.findings) for s in SEVERITIES},
-        "rows": [_row(r, kinds.get(r.seq, [])) for r in report.rows],
-        "findings": [_finding(f) for f in report.findings],
-        "fixes": [_edit(e) for e in report.fixes],
+        "rows": [_data(r, _ROW) | {"findings": kinds.get(r.seq, [])} for r in report.rows],
+        "findings": [_data(f, _FINDING) for f in report.findings],
+        "fixes": [_plain(e) for e in report.fixes],
         "fixed": report.fixed,
     }
 

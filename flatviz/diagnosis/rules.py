@@ -47,6 +47,14 @@ def as_reshape(
     return torch.Tensor.reshape, args, dict(kwargs)
 
 
+def shape_args(args: tuple[Any, ...]) -> tuple[Any, list[Any], bool]:
+    """A view/reshape's tensor, its sizes as a list, and whether they came packed in one
+    tuple (`x.view((a, b))`) rather than one argument each (`x.view(a, b)`)."""
+    x, sizes = args[0], list(args[1:])
+    packed = len(sizes) == 1 and isinstance(sizes[0], (tuple, list, torch.Size))
+    return x, list(sizes[0]) if packed else sizes, packed
+
+
 def flatten_rows(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
 ) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
@@ -61,9 +69,7 @@ def batch_from_input(position: int) -> Change:
     def change(
         func: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
     ) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
-        x, sizes = args[0], list(args[1:])
-        packed = len(sizes) == 1 and isinstance(sizes[0], (tuple, list, torch.Size))
-        shape = list(sizes[0]) if packed else sizes
+        x, shape, packed = shape_args(args)
         shape[position] = x.shape[0]
         return func, (x, tuple(shape)) if packed else (x, *shape), dict(kwargs)
 
@@ -121,9 +127,7 @@ def rows_per_sample(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any]
 ) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
     """`x.view(-1, n)` run as `x.reshape(x.size(0), -1, n)`: the batch kept in front."""
-    x, sizes = args[0], list(args[1:])
-    packed = len(sizes) == 1 and isinstance(sizes[0], (tuple, list, torch.Size))
-    shape = list(sizes[0]) if packed else sizes
+    x, shape, _ = shape_args(args)
     return torch.Tensor.reshape, (x, (x.shape[0], *shape)), {}
 
 

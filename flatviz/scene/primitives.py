@@ -3,8 +3,8 @@ the placements that put the panels on a page of a given width."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 from flatviz.notebook import html
@@ -94,6 +94,16 @@ class Scene:
     title: str
     desc: str
     plan: FlattenPlan
+    boxes: tuple[Box, ...] = field(init=False, compare=False)
+    texts: tuple[Text, ...] = field(init=False, compare=False)
+    lines: tuple[Line, ...] = field(init=False, compare=False)
+    dots: tuple[Dot, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        placed = self.placed(0)
+        for kind in ("boxes", "texts", "lines", "dots"):
+            joined = tuple(chain.from_iterable(getattr(p, kind) for p in placed))
+            object.__setattr__(self, kind, joined)
 
     @property
     def width(self) -> float:
@@ -107,26 +117,6 @@ class Scene:
         """The panels of placement `index`, moved to their spots."""
         by_name = {p.name: p for p in self.panels}
         return [moved(by_name[name], x, y) for name, x, y in self.placements[index].spots]
-
-    @cached_property
-    def _placed(self) -> list[Panel]:
-        return self.placed(0)
-
-    @property
-    def boxes(self) -> tuple[Box, ...]:
-        return tuple(b for p in self._placed for b in p.boxes)
-
-    @property
-    def texts(self) -> tuple[Text, ...]:
-        return tuple(t for p in self._placed for t in p.texts)
-
-    @property
-    def lines(self) -> tuple[Line, ...]:
-        return tuple(line for p in self._placed for line in p.lines)
-
-    @property
-    def dots(self) -> tuple[Dot, ...]:
-        return tuple(d for p in self._placed for d in p.dots)
 
     def cells(self, section: str) -> list[Box]:
         """The element cells of one section ("input", "storage" or "result"), in order."""

@@ -199,6 +199,14 @@ def test_bad_theme_and_dims_are_clear_errors() -> None:
         flatviz.svg([1, 2, 3])
 
 
+@pytest.mark.parametrize("func", ["svg", "draw", "diagram"])
+def test_a_misspelt_option_is_named(func: str) -> None:
+    with pytest.raises(
+        TypeError, match=rf"^{func}\(\) got an unexpected keyword argument 'labels'$"
+    ):
+        getattr(flatviz, func)(torch.arange(3), labels="values")
+
+
 def test_numpy_arrays_draw_too() -> None:
     import numpy as np
 

@@ -98,7 +98,6 @@ def _fixed_batch(ctx: Context, call: Call) -> bool:
         f"{named(call)} writes the batch size as the number {written}, not as its input's "
         f"dim 0: {tail}",
         change.edits[0].new or text,
-        raised=call.error is not None,
         numbers={"batch": batch, "written": written},
         change=change,
     )

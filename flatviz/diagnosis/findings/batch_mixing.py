@@ -54,7 +54,6 @@ def check_call(ctx: Context, call: Call) -> None:
         culprit,
         message,
         text,
-        raised=call.error is not None,
         numbers=numbers,
         change=change,
     )

@@ -32,7 +32,6 @@ def check_call(ctx: Context, call: Call) -> None:
         call,
         message,
         fix,
-        raised=call.error is not None,
         numbers=numbers,
         change=edits,
         follows=ctx.changed_by(x),

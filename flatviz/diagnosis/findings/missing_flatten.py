@@ -49,7 +49,6 @@ def check_call(ctx: Context, call: Call) -> None:
         call,
         message,
         fix,
-        raised=call.error is not None,
         numbers=numbers,
         change=edits,
     )

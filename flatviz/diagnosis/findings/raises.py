@@ -21,4 +21,4 @@ def check(ctx: Context) -> None:
     if culprit is None:
         ctx.note("raises", "error", None, f"The model raises: {ctx.error}", place="model")
     else:
-        ctx.add("raises", culprit, f"{named(culprit)} raises: {ctx.error}", "")
+        ctx.add("raises", culprit, f"{named(culprit)} raises: {ctx.error}", "", raised=False)

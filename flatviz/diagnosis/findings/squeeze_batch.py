@@ -72,7 +72,6 @@ def check_call(ctx: Context, call: Call) -> None:
         call,
         message,
         fix.edits[0].new or fix.edits[0].text,
-        raised=call.error is not None,
         severity=severity,
         numbers={"dims": ones},
         change=fix,
