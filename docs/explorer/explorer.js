@@ -11,7 +11,7 @@
 // to just below it, so the diagram stays in view while the reader types. Nothing is
 // logged to the console.
 
-const FIELDS = ["expression", "start_dim", "end_dim", "name", "labels"];
+const FIELDS = ["expression", "start_dim", "end_dim", "name", "cell_text"];
 const UNTIL_LIVE = " The diagram below was drawn when the site was built.";
 // explorer.css's phone layout, and the gap it leaves between the form and the diagram.
 const PHONE = window.matchMedia("(max-width: 40em)");

@@ -45,7 +45,7 @@ async function start() {
 function answer(render, state) {
   try {
     const result = render(
-      state.expression, state.start_dim, state.end_dim, state.name, state.labels);
+      state.expression, state.start_dim, state.end_dim, state.name, state.cell_text);
     const view = result.toJs({ dict_converter: Object.fromEntries });
     result.destroy();
     return view;

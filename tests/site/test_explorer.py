@@ -31,7 +31,7 @@ from doctools.explorer_assets import COMPILER, PYODIDE, TRACE_INPUTS, live_modul
 from flatviz.cli import main
 from tests.helpers.browser import ARTIFACTS
 
-#: (expression, start_dim, end_dim, name[, labels]): the page must match the command on each.
+#: (expression, start_dim, end_dim, name[, cell_text]): the page must match the command on each.
 INPUTS = [
     ("arange(2, 3, 4).transpose(1, 2)", "1", "-1", "x"),
     ("arange(2, 3, 4).transpose(1, 2)", "0", "-1", "t"),
@@ -79,17 +79,17 @@ BAD_EDITS = [
     ("start_dim", ""),
 ]
 #: The form's fields, in the order of `command`'s arguments and of the URL's query.
-FIELDS = ("expression", "start_dim", "end_dim", "name", "labels")
-#: Choose a labels option by value (even one the select lacks), as a URL could.
-SELECT = """labels => {
-  const select = document.getElementById('fv-labels');
-  select.value = labels;
+FIELDS = ("expression", "start_dim", "end_dim", "name", "cell_text")
+#: Choose a cell_text option by value (even one the select lacks), as a URL could.
+SELECT = """cellText => {
+  const select = document.getElementById('fv-cell-text');
+  select.value = cellText;
   select.dispatchEvent(new Event('input', {bubbles: true}));
 }"""
 #: True once the page has answered exactly what its form holds (with a diagram or an error).
 SETTLED = """() => {
   const form = document.querySelector('[data-flatviz-form]');
-  const fields = ['expression', 'start_dim', 'end_dim', 'name', 'labels'];
+  const fields = ['expression', 'start_dim', 'end_dim', 'name', 'cell_text'];
   const state = Object.fromEntries(fields.map(f => [f, form.elements[f].value]));
   return form.dataset.flatvizAnswered === new URLSearchParams(state).toString();
 }"""
@@ -113,13 +113,13 @@ ABOVE_KEYBOARD = 0.55
 
 
 def command(
-    expression: str, start_dim: str, end_dim: str, name: str, labels: str = "address"
+    expression: str, start_dim: str, end_dim: str, name: str, cell_text: str = "address"
 ) -> dict[str, str]:
-    """What `flatviz` prints, writes to x.svg, or says on stderr for this input, run in-process
-    as a shell runs `flatviz --start-dim S --end-dim E --name N --labels L [-o x.svg] -- EXPR`."""
-    options = [
-        f"--start-dim={start_dim}", f"--end-dim={end_dim}", f"--name={name}", f"--labels={labels}"
-    ]  # fmt: skip
+    """What `flatviz` prints, writes to x.svg, or says on stderr for this input, run
+    in-process as a shell runs
+    `flatviz --start-dim S --end-dim E --name N --cell-text C [-o x.svg] -- EXPR`."""
+    options = [f"--start-dim={start_dim}", f"--end-dim={end_dim}", f"--name={name}"]
+    options.append(f"--cell-text={cell_text}")
 
     def run(argv: list[str]) -> tuple[str, str]:
         out, err = io.StringIO(), io.StringIO()
@@ -175,13 +175,13 @@ class Explorer:
         )
 
     def set_input(
-        self, expression: str, start_dim: str, end_dim: str, name: str, labels: str = "address"
+        self, expression: str, start_dim: str, end_dim: str, name: str, cell_text: str = "address"
     ) -> None:
         """Type the input into the form and wait until the page has answered it."""
         self.page.fill("#fv-start-dim", start_dim)
         self.page.fill("#fv-end-dim", end_dim)
         self.page.fill("#fv-name", name)
-        self.page.evaluate(SELECT, labels)
+        self.page.evaluate(SELECT, cell_text)
         self.page.get_by_label("Expression").fill(expression)
         self.settle()
 
@@ -404,7 +404,7 @@ def test_keyboard_only(explorer: Explorer) -> None:
     page.keyboard.press("ArrowDown")
     explorer.settle()
     assert page.input_value("#fv-start-dim") == "0"
-    for _ in range(4):  # end_dim, name, labels, the first preset
+    for _ in range(4):  # end_dim, name, cell_text, the first preset
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "transpose"
     page.keyboard.press("Tab")

@@ -98,12 +98,14 @@ MEASURE = """() => {
       const words = n.textContent.trim();
       if (!words) continue;
       const m = n.getScreenCTM();
-      const px = parseFloat(getComputedStyle(n).fontSize) * (m ? Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)) : 0);
+      const scale = m ? Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)) : 0;
+      const px = parseFloat(getComputedStyle(n).fontSize) * scale;
       out.texts += 1;
       if (!out.smallest || px < out.smallest.px) out.smallest = {words: words.slice(0, 40), px};
       if (out.kind !== 'flatviz') continue;
       const t = n.getBoundingClientRect(), x = t.x + t.width / 2, y = t.y + t.height / 2;
-      const under = painted.filter(([b]) => b.left <= x && x <= b.right && b.top <= y && y <= b.bottom);
+      const under = painted.filter(
+        ([b]) => b.left <= x && x <= b.right && b.top <= y && y <= b.bottom);
       const back = under.length ? under[under.length - 1][1] : page;
       const k = ratio(rgb(getComputedStyle(n).fill), back);
       if (k < 4.5) out.low.push({words: words.slice(0, 40), ratio: Math.round(k * 100) / 100});
@@ -164,7 +166,9 @@ def problems_of(found: dict[str, Any], width: int, learn: bool) -> list[str]:
 def screenshot(page: Page, name: str) -> None:
     """Each figure's box alone (the sticky header hidden, so it covers none of it)."""
     page.add_style_tag(content=".md-header, .md-tabs { visibility: hidden; }")
-    for k, figure in enumerate(page.query_selector_all("article svg.flatviz, article svg.fv-figure")):
+    for k, figure in enumerate(
+        page.query_selector_all("article svg.flatviz, article svg.fv-figure")
+    ):
         box = figure.evaluate_handle("f => f.closest('.fv-scroll') || f").as_element()
         assert box is not None
         box.screenshot(path=str(ARTIFACTS / f"{name}-figure{k:02}.png"))
@@ -237,9 +241,9 @@ def test_hovering_a_cell_lights_the_element_in_every_panel(
                 missed[f"{path} figure {k}"] = lit
             if k == 0:
                 page.add_style_tag(content=".md-header { visibility: hidden; }")
-                svg.evaluate_handle("f => f.closest('.fv-scroll') || f").as_element().screenshot(
-                    path=str(ARTIFACTS / f"{path.strip('/').replace('/', '-') or 'home'}-{width}-{scheme}-hover.png")
-                )
+                stem = path.strip("/").replace("/", "-") or "home"
+                box = svg.evaluate_handle("f => f.closest('.fv-scroll') || f").as_element()
+                box.screenshot(path=str(ARTIFACTS / f"{stem}-{width}-{scheme}-hover.png"))
             hovered += 1
             page.mouse.move(0, 0)
         page.context.close()
