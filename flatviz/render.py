@@ -73,7 +73,7 @@ class Rendered:
             self.plan,
             self.source.values,
             name=self.options.name,
-            labels=self.options.cell_text,
+            cell_text=self.options.cell_text,
             edge_items=self.options.edge_items,
             storage_size=self.source.storage_size,
             width=self.options.width,

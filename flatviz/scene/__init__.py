@@ -13,14 +13,13 @@ cells drawn, never with numel.
 
 from flatviz.scene.build import MIN_WIDTH, build_scene
 from flatviz.scene.chart import CHART_LIMIT, chart_reads, first_break
-from flatviz.scene.elements import CELL_LABELS, FULL_LIMIT, MAX_CELLS
+from flatviz.scene.elements import FULL_LIMIT, MAX_CELLS
 from flatviz.scene.grid import shown
 from flatviz.scene.numbers import compact
 from flatviz.scene.primitives import Box, Dot, Line, Panel, Placement, Scene, Text
 from flatviz.scene.storage import STORAGE_LIMIT
 
 __all__ = [
-    "CELL_LABELS",
     "CHART_LIMIT",
     "FULL_LIMIT",
     "MAX_CELLS",

@@ -36,7 +36,7 @@ def build_scene(
     values: ValueReader | None = None,
     *,
     name: str = "x",
-    labels: str = "address",
+    cell_text: str = "address",
     edge_items: int = 2,
     storage_size: int | None = None,
     width: float | None = None,
@@ -47,7 +47,7 @@ def build_scene(
         plan: What flatten does (from `explain`).
         values: Reads the values of given elements; None when there are none (meta).
         name: What the input is called in every title and label.
-        labels: What cells show: "address" (storage address) or "values".
+        cell_text: What cells show: "address" (storage address) or "values".
         edge_items: Cells kept at each end of a dim when a tensor is elided.
         storage_size: The storage's size in elements, when known (marks unread storage).
         width: The page width to lay out for, in px; None lays it out twice, for a
@@ -56,7 +56,12 @@ def build_scene(
     if width is not None and not width >= MIN_WIDTH:
         raise ValueError(f"width must be at least {MIN_WIDTH:g} px, got {width!r}")
     el = elements(
-        plan, values, name=name, labels=labels, edge_items=edge_items, storage_size=storage_size
+        plan,
+        values,
+        name=name,
+        cell_text=cell_text,
+        edge_items=edge_items,
+        storage_size=storage_size,
     )
     column = min(COLUMN, (width or WIDE) - 2 * MARGIN)
     slots = strip(el) if el.layout.numel else []

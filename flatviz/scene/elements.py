@@ -1,12 +1,12 @@
 """What the diagram draws, worked out once for every panel and width: the elements the
-grids show, with their storage addresses, read orders, labels, colours and tooltips."""
+grids show, with their storage addresses, read orders, cell texts, colours and tooltips."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-from flatviz.core.cells import ValueReader
+from flatviz.core.cells import ValueReader, check_cell_text
 from flatviz.core.layout import Layout, address, ravel, unravel
 from flatviz.palette import shade_of
 from flatviz.plan import FlattenPlan
@@ -17,8 +17,6 @@ from flatviz.style import CELL_H
 
 #: Tensors with at most this many elements are drawn whole.
 FULL_LIMIT = 64
-#: What a cell can show.
-CELL_LABELS = ("address", "values")
 #: Most element cells one grid may draw: eliding keeps a few per dim, so the count grows
 #: exponentially with the number of dims, and a diagram must stay bounded in time.
 MAX_CELLS = 4096
@@ -31,7 +29,7 @@ class Elements:
 
     plan: FlattenPlan
     name: str
-    labels: str
+    cell_text: str
     edge: int
     storage_size: int | None
     values: dict[Index, str]
@@ -66,7 +64,7 @@ class Elements:
 
     def label(self, source: Index) -> str:
         """What the cell of input element `source` shows."""
-        if self.labels == "values":
+        if self.cell_text == "values":
             return self.values[source]
         return compact(self.addresses[source])
 
@@ -86,15 +84,12 @@ class Elements:
 
 
 def _check(
-    plan: FlattenPlan, values: ValueReader | None, name: str, labels: str, edge: int
+    plan: FlattenPlan, values: ValueReader | None, name: str, cell_text: str, edge: int
 ) -> None:
     """Raise ValueError for options no diagram can be drawn with."""
     if edge < 1:
         raise ValueError(f"edge_items must be >= 1, got {edge}")
-    if labels not in CELL_LABELS:
-        raise ValueError(f"labels must be one of {CELL_LABELS}, got {labels!r}")
-    if labels == "values" and values is None:
-        raise ValueError("labels='values' needs an array with values; this one has none (meta)")
+    check_cell_text(cell_text, values)
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     layout = plan.layout
@@ -112,14 +107,14 @@ def elements(
     values: ValueReader | None,
     *,
     name: str,
-    labels: str,
+    cell_text: str,
     edge_items: int,
     storage_size: int | None,
 ) -> Elements:
     """The elements the diagram of `plan` draws (arguments as for `build_scene`)."""
-    _check(plan, values, name, labels, edge_items)
+    _check(plan, values, name, cell_text, edge_items)
     layout = plan.layout
-    el = Elements(plan, name, labels, edge_items, storage_size, {}, {})
+    el = Elements(plan, name, cell_text, edge_items, storage_size, {}, {})
     el.inputs = list(drawn(layout.shape, edge_items, el.elide))
     results = [el.source(i) for i in drawn(plan.shape, edge_items, el.elide)]
     sources = list(dict.fromkeys(el.inputs + results))

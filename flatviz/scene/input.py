@@ -34,9 +34,9 @@ def input_panel(el: Elements, width: float = COLUMN) -> Panel:
 def legend_panel(el: Elements, width: float = COLUMN) -> Panel:
     """What the cells show and what their colour means, for every panel."""
     c = Canvas("legend", width)
-    what = "storage addresses" if el.labels == "address" else "values"
+    what = "storage addresses" if el.cell_text == "address" else "values"
     c.write(f"cells show {what}; colour follows the read order, dark = first", "note")
     rounded = [a for a in el.addresses.values() if compact(a).startswith("\u2248")]
-    if el.labels == "address" and rounded:
+    if el.cell_text == "address" and rounded:
         c.write("\u2248: rounded; hover a cell for its exact address", "note")
     return c.panel()

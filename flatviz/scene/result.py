@@ -24,7 +24,7 @@ def result_panel(el: Elements, width: float = COLUMN) -> Panel:
     elif plan.is_view:
         c.write(f"a view: the same storage as {el.name}, storage_offset {result.offset}", "body")
     else:
-        what = "address" if el.labels == "address" else "value"
+        what = "address" if el.cell_text == "address" else "value"
         shows = f"each cell shows the {el.name} {what} it was copied from"
         c.write(f"a copy: new storage; {shows}", "body")
     for axis in axes(plan.shape, result.stride, "result"):

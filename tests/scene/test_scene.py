@@ -72,7 +72,7 @@ def test_cells_show_what_torch_reads(case: str) -> None:
     x = make()
     positions = storage_positions(x)
     flat = torch.flatten(x, start)
-    values = scene_of(x, start, labels="values")
+    values = scene_of(x, start, cell_text="values")
     assert labels(values, "input") == [format_value(v) for v in x.reshape(-1).tolist()]
     assert labels(values, "result") == [format_value(v) for v in flat.reshape(-1).tolist()]
     scene = scene_of(x, start)
@@ -243,15 +243,15 @@ def test_meta_has_addresses_but_no_values() -> None:
     assert labels(scene_of(x), "input") == [
         str(a) for a in storage_positions(torch.empty(2, 3).t())
     ]
-    with pytest.raises(ValueError, match="labels='values' needs an array with values"):
-        scene_of(x, labels="values")
+    with pytest.raises(ValueError, match="cell_text='values' needs an array with values"):
+        scene_of(x, cell_text="values")
 
 
 def test_large_tensors_elide_like_torch_printing() -> None:
     small = scene_of(torch.arange(FULL_LIMIT).reshape(8, 8))
     assert len(small.cells("input")) == FULL_LIMIT
     values = torch.arange(32 * 3 * 28 * 28).reshape(32, 3, 28, 28)
-    big = scene_of(values, 1, labels="values")
+    big = scene_of(values, 1, cell_text="values")
     # Last two dims keep 2 + 2 of 28; dim 1 (3) is whole; dim 0 keeps 1 + 1 of 32.
     assert len(big.cells("input")) == 2 * 3 * 4 * 4
     assert labels(big, "input")[:4] == [str(v) for v in values[0, 0, 0, [0, 1, 26, 27]].tolist()]
@@ -274,8 +274,8 @@ def test_repeated_reads_beyond_the_exact_limit_are_known_for_expand() -> None:
 def test_bad_options_are_clear_errors() -> None:
     with pytest.raises(ValueError, match="edge_items must be >= 1, got 0"):
         scene_of(torch.arange(100), edge_items=0)
-    with pytest.raises(ValueError, match=r"labels must be one of \('address', 'values'\)"):
-        scene_of(torch.arange(3), labels="value")
+    with pytest.raises(ValueError, match=r"cell_text must be one of \('address', 'values'\)"):
+        scene_of(torch.arange(3), cell_text="value")
     with pytest.raises(ValueError, match="name must be a non-empty string"):
         scene_of(torch.arange(3), name="")
 
