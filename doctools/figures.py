@@ -11,11 +11,11 @@ from a ``python exec="on" html="true"`` fence; in a notebook, end the cell with
 >>> from matplotlib.figure import Figure
 >>> from doctools.figures import SITE_RC, figure_svg
 >>> with matplotlib.rc_context(SITE_RC):
-...     fig = Figure(figsize=(4, 2.5), layout="constrained")
+...     fig = Figure(figsize=(3.6, 2.5), layout="constrained")
 ...     _ = fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
 >>> svg = figure_svg(fig, "A line that falls, then rises")
 >>> print(svg[svg.index("class=") : svg.index("<style>")].replace("><", ">\\n<"))
-class="fv-figure" role="img" width="384" height="240" viewBox="0 0 288 180">
+class="fv-figure" role="img" width="345.6" height="240" viewBox="0 0 259.2 180">
 <title>A line that falls, then rises</title>
 """
 
@@ -41,6 +41,8 @@ PX_PER_PT = 4 / 3
 #: Widest natural width: material's article column at a 1280 px viewport, so a figure is
 #: never scaled down there; a wider one would shrink its text below MIN_TEXT_PX.
 MAX_WIDTH_PX = 680.0
+#: A 390 px phone's content column: a wider figure is also drawn this wide, for phones.
+PHONE_WIDTH_PX = 358.0
 #: The smallest text a figure may draw, in CSS px at natural size.
 MIN_TEXT_PX = 12.0
 #: The class every figure's ``<svg>`` carries; the site CSS and the embedded style use it.
@@ -157,6 +159,10 @@ def figure_svg(fig: Figure, alt: str) -> str:
     """``fig`` as one inline ``<svg role="img">`` titled ``alt``: real ``<text>``, colours
     that follow the site theme, no background, and the same bytes for the same figure.
 
+    A figure wider than a phone's column (PHONE_WIDTH_PX) is drawn twice, as drawn and
+    re-laid out at the phone's width with the same text sizes, and the SVG shows the one
+    that fits its container (a CSS container query), so no phone scrolls a chart sideways.
+
     Raises:
         ValueError: ``alt`` is blank, the figure is wider than MAX_WIDTH_PX, draws text
             smaller than MIN_TEXT_PX or in the default black (unreadable on slate), or uses
@@ -165,6 +171,50 @@ def figure_svg(fig: Figure, alt: str) -> str:
     if not alt.strip():
         raise ValueError("figure_svg needs alt text: say what the figure shows")
     salt = hashlib.sha256(alt.strip().encode()).hexdigest()[:8]
+    wide = _render(fig, salt)
+    if wide.width > MAX_WIDTH_PX + 0.5:
+        raise ValueError(
+            f"figure is {wide.width:.0f} px wide, over {MAX_WIDTH_PX:.0f}: it would be scaled"
+            f" down and its text shrink; make figsize narrower than {MAX_WIDTH_PX / 96:.2f} in"
+        )
+    title = f"<title>{html.escape(alt.strip(), quote=False)}</title>{_THEME_CSS}"
+    if wide.width <= PHONE_WIDTH_PX + 0.5:
+        svg = _root(CSS_CLASS, wide, wide.view_box) + title + wide.body + "</svg>"
+    else:
+        narrow = _rendered_at(fig, PHONE_WIDTH_PX, f"{salt}n")
+        pair = f"fv-pair-{salt}"
+        svg = (
+            _root(f"{CSS_CLASS} {pair}", wide, None)
+            + title
+            + _switch(pair, wide, narrow)
+            + _root("fv-wide", wide, wide.view_box)
+            + wide.body
+            + "</svg>"
+            + _root("fv-narrow", narrow, narrow.view_box)
+            + narrow.body
+            + "</svg></svg>"
+        )
+    for role in ROLES:
+        svg = svg.replace(role.sentinel, f"var({role.var})")
+    leftover = sorted(set(_SENTINEL.findall(svg)))
+    if leftover:
+        raise ValueError(f"colours {leftover} look like sentinels but name no role")
+    return svg.strip() + "\n"
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """One rendering of a figure: what its root holds, its size in px and its viewBox."""
+
+    body: str
+    width: float
+    height: float
+    view_box: str
+
+
+def _render(fig: Figure, salt: str) -> _Rendered:
+    """``fig`` as matplotlib writes it at its size, cleaned of what the page does not need,
+    its text checked; ``salt`` keeps its ids apart from other figures'."""
     buffer = io.StringIO()
     with matplotlib.rc_context({**_SVG_RC, "svg.hashsalt": salt}):
         fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
@@ -175,30 +225,49 @@ def figure_svg(fig: Figure, alt: str) -> str:
     svg = svg.replace("<defs>\n  \n </defs>\n", "")
     svg = re.sub(r'(<g) id="[^"]*"', r"\1", svg)
     svg = re.sub(r"font-family: [^;\"]*", _FONTS, svg)
-
     match = _ROOT.search(svg)
     if match is None:
         raise ValueError("matplotlib wrote an SVG root this function does not know")
-    width, height = (float(v) * PX_PER_PT for v in match.group(1, 2))
-    if width > MAX_WIDTH_PX + 0.5:
-        raise ValueError(
-            f"figure is {width:.0f} px wide, over {MAX_WIDTH_PX:.0f}: it would be scaled down"
-            f" and its text shrink; make figsize narrower than {MAX_WIDTH_PX / 96:.2f} in"
-        )
     _check_text(svg)
-    root = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        f' class="{CSS_CLASS}" role="img" width="{_number(width)}" height="{_number(height)}"'
-        f' viewBox="{match.group(3)}">'
-        f"<title>{html.escape(alt.strip(), quote=False)}</title>{_THEME_CSS}"
+    width, height = (float(v) * PX_PER_PT for v in match.group(1, 2))
+    body = svg[match.end() : svg.rindex("</svg>")]
+    return _Rendered(body, width, height, match.group(3))
+
+
+def _rendered_at(fig: Figure, width_px: float, salt: str) -> _Rendered:
+    """``fig`` laid out again ``width_px`` wide, as tall as drawn, then put back."""
+    width, height = (float(v) for v in fig.get_size_inches())
+    fig.set_size_inches(width_px / 96, height)
+    try:
+        return _render(fig, salt)
+    finally:
+        fig.set_size_inches(width, height)
+
+
+def _root(css_class: str, drawn: _Rendered, view_box: str | None) -> str:
+    """An ``<svg>`` opening tag of ``drawn``'s size; the outer one also names the role."""
+    outer = css_class.startswith(CSS_CLASS)
+    return (
+        ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+         if outer else "<svg")
+        + f' class="{css_class}"'
+        + (' role="img"' if outer else "")
+        + f' width="{_number(drawn.width)}" height="{_number(drawn.height)}"'
+        + (f' viewBox="{view_box}"' if view_box is not None else "")
+        + ">"
+    )  # fmt: skip
+
+
+def _switch(pair: str, wide: _Rendered, narrow: _Rendered) -> str:
+    """The style that shows the narrow rendering, at its size, in a container narrower than
+    the wide one (a figure's box on the site; without a container, the wide one shows)."""
+    return (
+        f"<style>.{pair}>.fv-narrow{{display:none}}"
+        f"@container (max-width:{_number(wide.width - 0.5)}px){{"
+        f"svg.{pair}{{width:{_number(narrow.width)}px!important;"
+        f"height:{_number(narrow.height)}px!important}}"
+        f".{pair}>.fv-wide{{display:none}}.{pair}>.fv-narrow{{display:inline}}}}</style>"
     )
-    svg = root + svg[match.end() :]
-    for role in ROLES:
-        svg = svg.replace(role.sentinel, f"var({role.var})")
-    leftover = sorted(set(_SENTINEL.findall(svg)))
-    if leftover:
-        raise ValueError(f"colours {leftover} look like sentinels but name no role")
-    return svg.strip() + "\n"
 
 
 class InlineFigure:

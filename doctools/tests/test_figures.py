@@ -45,7 +45,7 @@ def chart(width: float = 5.0, **text: object) -> Figure:
 
 
 def test_one_inline_svg_titled_with_the_alt_text() -> None:
-    svg = figure_svg(chart(), "Two lines: loss falls, accuracy rises")
+    svg = figure_svg(chart(width=3.5), "Two lines: loss falls, accuracy rises")
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
     assert svg.count("<svg") == 1
@@ -66,9 +66,44 @@ def test_text_is_text() -> None:
 
 
 def test_natural_size_in_css_px() -> None:
-    root = ET.fromstring(figure_svg(chart(width=5.0), "a chart"))
-    assert (root.get("width"), root.get("height")) == ("480", "288")  # 96 px per inch
-    assert root.get("viewBox") == "0 0 360 216"  # points
+    root = ET.fromstring(figure_svg(chart(width=3.5), "a chart"))
+    assert (root.get("width"), root.get("height")) == ("336", "288")  # 96 px per inch
+    assert root.get("viewBox") == "0 0 252 216"  # points
+
+
+def test_a_figure_wider_than_a_phone_is_also_drawn_for_one() -> None:
+    svg = figure_svg(chart(width=5.0), "a chart")
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height")) == ("480", "288")
+    wide, narrow = root.findall(f"{SVG}svg")
+    assert (wide.get("class"), wide.get("width"), wide.get("viewBox")) == (
+        "fv-wide",
+        "480",
+        "0 0 360 216",
+    )
+    assert (narrow.get("class"), narrow.get("width"), narrow.get("height")) == (
+        "fv-narrow",
+        "358",
+        "288",
+    )
+
+    # Laid out again rather than scaled: the same text sizes, the same title and labels
+    # (the axis picks its own ticks for the width).
+    def texts(part: ET.Element) -> dict[str, str]:
+        return {"".join(t.itertext()).strip(): t.get("style", "") for t in part.iter(f"{SVG}text")}
+
+    sizes = {k: re.findall(r"font-size: [\d.]+px", v) for k, v in texts(wide).items()}
+    assert {k: re.findall(r"font-size: [\d.]+px", v) for k, v in texts(narrow).items()
+            if k in sizes} == {k: v for k, v in sizes.items() if k in texts(narrow)}  # fmt: skip
+    assert {"Loss & <accuracy>", "epoch", "first", "second"} <= texts(narrow).keys()
+    assert narrow.get("viewBox") == f"0 0 {358 * 0.75:g} 216"
+    # Each rendering clips and refers to its own ids.
+    ids = re.findall(r'id="([^"]+)"', svg)
+    assert len(ids) == len(set(ids))
+    # The narrow one shows, at its size, in a container narrower than the wide one.
+    style = root.find(f"{SVG}style[2]")
+    assert style is not None and "@container (max-width:479.5px)" in (style.text or "")
+    assert "width:358px!important" in (style.text or "")
 
 
 def test_same_figure_same_bytes_in_another_process() -> None:
