@@ -2,7 +2,8 @@
 //
 // Pyodide's core and its library zip, which holds flatviz's modules, are served from
 // pyodide/ (written by doctools/explorer_assets.py); nothing comes from another host.
-// Python runs in a worker (worker.js). Until it is up, the page shows the diagram drawn at
+// Python runs in a worker (worker.js), started by an inline script at the top of the page
+// so that it loads alongside the page. Until it is up, the page shows the diagram drawn at
 // build time. Every edit sends the form to flatviz.live.render, which runs the
 // `flatviz` command in-process, and shows its SVG and plan, or its one error line while
 // keeping the last good diagram. The view lives in the URL's query string. The form's
@@ -176,18 +177,28 @@ function setUp() {
       edited();
     });
   }
+  // The page's inline script started the worker while the page loaded (docs/explorer.md).
+  let early = [];
   try {
-    worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    if (window.flatvizWorker) {
+      ({ worker, early } = window.flatvizWorker());
+    } else {
+      worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    }
   } catch (err) {
     failed(err.message);
     return;
   }
-  worker.addEventListener("message", onMessage);
-  worker.addEventListener("error", (event) => {
+  const stopped = (event) => {
     event.preventDefault();
     failed(event.message || "the worker stopped");
-  });
+  };
   status.textContent = `Starting Python…${UNTIL_LIVE}`;
+  worker.addEventListener("message", onMessage);
+  worker.addEventListener("error", stopped);
+  for (const event of early) {
+    (event.type === "error" ? stopped : onMessage)(event);
+  }
 }
 
 setUp();
