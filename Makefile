@@ -74,9 +74,18 @@ lint: $(STAMP)
 check: lint
 	FLATVIZ_QUICK=1 $(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools flatviz
 
-# Everything, as CI runs it: lint, then every test, the docs pages and the browser tests.
+# Everything, as CI runs it: lint; every test, the browser tests among them, on three workers
+# (a browser test waits on Chromium as much as it computes, so three keep two cores busy);
+# then, in one process, the docs pages' and docstrings' blocks in order (a page's blocks
+# share one namespace, which pytest-xdist would split across workers) and the browser-load
+# budgets (marked `timing`), which a busy machine would blow. Both runs use one site build.
+DOCS := docs README.md flatviz doctools --ignore=doctools/tests
+TEST_SITE := $(CACHE)/test-site
+
 test: lint browser $(NPM_STAMP)
-	$(PY) -m pytest
+	rm -rf $(TEST_SITE)
+	FLATVIZ_TEST_SITE=$(TEST_SITE) $(PY) -m pytest -n 3 -m "not timing" tests doctools/tests
+	FLATVIZ_TEST_SITE=$(TEST_SITE) $(PY) -m pytest -m "timing or not site" tests/site $(DOCS)
 
 build: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/mkdocs build --strict

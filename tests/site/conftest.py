@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,24 +33,43 @@ FLAGS = [
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test of tests/site/ ``site``, so `make check` can leave them out."""
-    for item in items:
-        if HERE in item.path.resolve().parents:
-            item.add_marker(pytest.mark.site)
+    """Mark every test of tests/site/ ``site``, so `make check` can leave them out. On
+    pytest-xdist workers the site is built by the first test that asks for it while the
+    others wait, so one site test goes first (its worker builds the site while the other
+    workers run the tests that need none) and the rest go last."""
+    site = [item for item in items if HERE in item.path.resolve().parents]
+    for item in site:
+        item.add_marker(pytest.mark.site)
+    chosen = set(map(id, site))
+    others = [item for item in items if id(item) not in chosen]
+    items[:] = site[:1] + others + site[1:]
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as ``mkdocs build --strict`` makes it (notebooks executed), in a temp dir."""
-    out = tmp_path_factory.mktemp("site")
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-5000:]
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The site as ``mkdocs build --strict`` makes it (notebooks executed), in a temp dir, or
+    in $FLATVIZ_TEST_SITE (`make test` sets it, so its second pytest run reuses the site):
+    built once, by whichever pytest-xdist worker asks first (the others wait)."""
+    given = os.environ.get("FLATVIZ_TEST_SITE")
+    shared = tmp_path_factory.getbasetemp()
+    if given:
+        shared = Path(given)
+        shared.mkdir(parents=True, exist_ok=True)
+    elif worker_id != "master":
+        shared = shared.parent
+    out, done = shared / "site", shared / "site.built"
+    with FileLock(str(shared / "site.lock")):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            run = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert run.returncode == 0, run.stderr[-5000:]
+            done.touch()
     return out
 
 

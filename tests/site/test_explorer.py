@@ -103,8 +103,10 @@ PRESETS = [
     "overlapping as_strided",
     "meta 10¹² elements",
 ]
-#: The budgets for the page: the issue's, except the first diagram's (1 s asked, not met here).
-LIVE_MS = 3000
+#: The budgets for the page: the issue's, except the first diagram's. 1 s was asked, but
+#: Pyodide itself takes about 1.1 s from its first fetch to a running Python in Chromium on
+#: these 2-core machines, and the first diagram comes at about 1.5 s.
+LIVE_MS = 2500
 UPDATE_MS = 150
 DOWNLOAD_BYTES = 8_000_000
 #: A phone's screen, and the part of it an on-screen keyboard leaves while the reader types.
@@ -236,6 +238,7 @@ def explorer(browser: Browser, base_url: str) -> Iterator[Explorer]:
     page.close()
 
 
+@pytest.mark.timing
 def test_goes_live_within_1_s_and_redraws_within_150_ms(
     browser: Browser,
     base_url: str,
