@@ -70,9 +70,11 @@ lint: $(STAMP)
 # The everyday loop (at most a minute): lint, types, import contracts, and every test that
 # needs no browser, no site build, no notebook run (marked `site`) and no wheel built and
 # installed (marked `package`), on two workers, with a fifth of the property tests' examples
-# (tests/helpers/examples.py). `make test` runs the docs pages' blocks and all the examples.
+# and a third of the sound model zoo (tests/helpers/examples.py); then the docstrings'
+# examples in one process, in order. `make test` runs the docs pages' blocks and all of it.
 check: lint
-	FLATVIZ_QUICK=1 $(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools flatviz
+	FLATVIZ_QUICK=1 $(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools/tests
+	$(PY) -m pytest -q -p no:xdist flatviz doctools --ignore=doctools/tests
 
 # Everything, as CI runs it: lint; every test, the browser tests among them, on three workers
 # (a browser test waits on Chromium as much as it computes, so three keep two cores busy);
