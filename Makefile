@@ -72,16 +72,18 @@ lint: $(STAMP)
 # installed (marked `package`), on two workers, with a fifth of the property tests' examples
 # and a third of the sound model zoo (tests/helpers/examples.py); then the docstrings'
 # examples in one process, in order. `make test` runs the docs pages' blocks and all of it.
+DOCSTRINGS := flatviz doctools --ignore=doctools/tests
+DOCS := docs README.md $(DOCSTRINGS)
+
 check: lint
 	FLATVIZ_QUICK=1 $(PY) -m pytest -q -n 2 -m "not site and not package" tests doctools/tests
-	$(PY) -m pytest -q -p no:xdist flatviz doctools --ignore=doctools/tests
+	$(PY) -m pytest -q -p no:xdist $(DOCSTRINGS)
 
 # Everything, as CI runs it: lint; every test, the browser tests among them, on three workers
 # (a browser test waits on Chromium as much as it computes, so three keep two cores busy);
 # then, in one process, the docs pages' and docstrings' blocks in order (a page's blocks
 # share one namespace, which pytest-xdist would split across workers) and the browser-load
 # budgets (marked `timing`), which a busy machine would blow. Both runs use one site build.
-DOCS := docs README.md flatviz doctools --ignore=doctools/tests
 TEST_SITE := $(CACHE)/test-site
 
 test: lint browser $(NPM_STAMP)

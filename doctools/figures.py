@@ -179,12 +179,12 @@ def figure_svg(fig: Figure, alt: str) -> str:
         )
     title = f"<title>{html.escape(alt.strip(), quote=False)}</title>{_THEME_CSS}"
     if wide.width <= PHONE_WIDTH_PX + 0.5:
-        svg = _root(CSS_CLASS, wide, wide.view_box) + title + wide.body + "</svg>"
+        svg = _root(CSS_CLASS, wide, wide.view_box, outer=True) + title + wide.body + "</svg>"
     else:
         narrow = _rendered_at(fig, PHONE_WIDTH_PX, f"{salt}n")
         pair = f"fv-pair-{salt}"
         svg = (
-            _root(f"{CSS_CLASS} {pair}", wide, None)
+            _root(f"{CSS_CLASS} {pair}", wide, None, outer=True)
             + title
             + _switch(pair, wide, narrow)
             + _root("fv-wide", wide, wide.view_box)
@@ -244,9 +244,9 @@ def _rendered_at(fig: Figure, width_px: float, salt: str) -> _Rendered:
         fig.set_size_inches(width, height)
 
 
-def _root(css_class: str, drawn: _Rendered, view_box: str | None) -> str:
-    """An ``<svg>`` opening tag of ``drawn``'s size; the outer one also names the role."""
-    outer = css_class.startswith(CSS_CLASS)
+def _root(css_class: str, drawn: _Rendered, view_box: str | None, outer: bool = False) -> str:
+    """An ``<svg>`` opening tag of ``drawn``'s size; the `outer` one, the figure itself,
+    also declares the namespaces and its role."""
     return (
         ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
          if outer else "<svg")

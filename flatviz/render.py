@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
-from flatviz.core.cells import check_cell_text
 from flatviz.core.source import Source
 from flatviz.external import source_of
 from flatviz.plan import FlattenPlan, plan_flatten
@@ -68,7 +67,6 @@ class Rendered:
         """The picture as plain data, for any painter."""
         from flatviz.scene import build_scene
 
-        check_cell_text(self.options.cell_text, self.source.values)
         return build_scene(
             self.plan,
             self.source.values,

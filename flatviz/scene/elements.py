@@ -87,9 +87,9 @@ def _check(
     plan: FlattenPlan, values: ValueReader | None, name: str, cell_text: str, edge: int
 ) -> None:
     """Raise ValueError for options no diagram can be drawn with."""
+    check_cell_text(cell_text, values)
     if edge < 1:
         raise ValueError(f"edge_items must be >= 1, got {edge}")
-    check_cell_text(cell_text, values)
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     layout = plan.layout

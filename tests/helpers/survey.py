@@ -181,14 +181,13 @@ def loaded(page: Page, path: str, stem: str) -> dict[str, Any]:
     }
 
 
-def visit(page: Page, url: str, scheme: str) -> dict[str, Any]:
+def visit(page: Page, base_url: str, path: str, scheme: str) -> dict[str, Any]:
     """One page: how it loaded, axe's result, its figures measured and screenshotted, and
     each diagram hovered."""
-    page.goto(url, wait_until="load")
-    if url.endswith("/explorer/"):
+    page.goto(base_url + path, wait_until="load")
+    if path == "explorer/":
         page.wait_for_selector("form[data-flatviz-state='live']", timeout=60_000)
     shown_scheme = page.evaluate("document.body.dataset.mdColorScheme")
-    path = url.split("/", 3)[3]
     width = page.viewport_size["width"] if page.viewport_size else 0
     stem = f"{path.strip('/').replace('/', '-') or 'home'}-{width}-{scheme}"
     load = loaded(page, path, stem)
@@ -217,7 +216,7 @@ def survey(
     found = {}
     try:
         for path in paths:
-            seen = visit(page, base_url + path, scheme)
+            seen = visit(page, base_url, path, scheme)
             foreign = [u for u in requests if urlsplit(u).scheme in ("http", "https")
                        and urlsplit(u).hostname != "127.0.0.1"]  # fmt: skip
             found[path] = seen | {"errors": list(errors), "foreign": foreign}

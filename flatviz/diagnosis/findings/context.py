@@ -80,8 +80,8 @@ class Context:
         """Record a finding; `raised` when it explains the error the run hit (None: an
         error finding at a call that raised does), `change` the edits and rerun rules of
         its fix (kept for errors only: a warning's code may be right as written); `follows`
-        the rule of an earlier fix this error comes from
-        (a flatten that changed the features reaching this Linear): part of that fix."""
+        the rule of an earlier fix this error comes from (a flatten that changed the
+        features reaching this Linear): part of that fix."""
         if raised is None:
             raised = at.error is not None and severity == "error"
         if raised and self.error is not None and not self.explained:
