@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as ``mkdocs build --strict`` makes it (notebooks executed), in a temp dir, or
     in $FLATVIZ_TEST_SITE (`make test` sets it, so its second pytest run reuses the site):
     built once, by whichever pytest-xdist worker asks first (the others wait)."""
@@ -55,7 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     if given:
         shared = Path(given)
         shared.mkdir(parents=True, exist_ok=True)
-    elif worker_id != "master":
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
     out, done = shared / "site", shared / "site.built"
     with FileLock(str(shared / "site.lock")):
